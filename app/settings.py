@@ -1,0 +1,73 @@
+"""Runtime configuration, read from the environment once.
+
+With nothing set, sendgraph runs embedded: SQLite under ./var, Dramatiq's in-process
+broker and worker threads, and the file transport writing .eml files to ./var/outbox.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key(var_dir: Path) -> str:
+    """A signing key that survives restarts: from SECRET_KEY, else persisted under ./var."""
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    path = var_dir / "secret.key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+@dataclass(frozen=True)
+class Settings:
+    var_dir: Path
+    database_url: str
+    redis_url: str | None
+    smtp_url: str | None
+    outbox_dir: Path
+    secret_key: str
+    sql_echo: bool = False
+    max_page_size: int = 100
+    worker_threads: int = 4
+    message_id_domain: str = "sendgraph.local"
+    launch_chunk_size: int = 500
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def embedded(self) -> bool:
+        """No Redis: the API process runs the workers itself."""
+        return self.redis_url is None
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    var_dir = Path(os.environ.get("SENDGRAPH_VAR_DIR", "var")).resolve()
+    return Settings(
+        var_dir=var_dir,
+        database_url=os.environ.get("DATABASE_URL") or f"sqlite+aiosqlite:///{var_dir / 'sendgraph.db'}",
+        redis_url=os.environ.get("REDIS_URL") or None,
+        smtp_url=os.environ.get("SMTP_URL") or None,
+        outbox_dir=Path(os.environ.get("OUTBOX_DIR") or var_dir / "outbox").resolve(),
+        secret_key=_secret_key(var_dir),
+        sql_echo=_flag("SENDGRAPH_SQL_ECHO"),
+        max_page_size=int(os.environ.get("SENDGRAPH_MAX_PAGE_SIZE", "100")),
+        worker_threads=int(os.environ.get("SENDGRAPH_WORKER_THREADS", "4")),
+        message_id_domain=os.environ.get("SENDGRAPH_MESSAGE_ID_DOMAIN", "sendgraph.local"),
+        launch_chunk_size=int(os.environ.get("SENDGRAPH_LAUNCH_CHUNK_SIZE", "500")),
+    )

@@ -1,0 +1,87 @@
+"""Campaign: one entity for an Especial campaign or workflow, a Marigold journey
+(single-batch, transactional, AB, recurring) and a Contactflow automation."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from domain.db import Base, BigId, IdPk, Timestamped
+from domain.tenants.models import TenantScoped
+
+
+class CampaignKind(enum.Enum):
+    NEWSLETTER = "newsletter"  # Especial campaign
+    SINGLE_BATCH = "single_batch"  # Marigold single-batch journey
+    TRANSACTIONAL = "transactional"  # Marigold transactional journey: sent per call
+    AB_TEST = "ab_test"  # Marigold AB journey
+    RECURRING = "recurring"  # Marigold recurring journey
+    AUTOMATION = "automation"  # Contactflow automation (steps)
+    WORKFLOW = "workflow"  # Especial workflow (actions)
+
+
+class CampaignStatus(enum.Enum):
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    RUNNING = "running"
+    SUSPENDED = "suspended"
+    SENT = "sent"
+    CANCELLED = "cancelled"
+    ARCHIVED = "archived"
+
+
+S = CampaignStatus
+# The state machine as data: status -> statuses it may move to.
+TRANSITIONS: dict[CampaignStatus, set[CampaignStatus]] = {
+    S.DRAFT: {S.SCHEDULED, S.RUNNING, S.CANCELLED, S.ARCHIVED},
+    S.SCHEDULED: {S.DRAFT, S.SCHEDULED, S.RUNNING, S.SUSPENDED, S.CANCELLED},
+    S.RUNNING: {S.SUSPENDED, S.SENT, S.CANCELLED},
+    S.SUSPENDED: {S.RUNNING, S.SCHEDULED, S.CANCELLED},
+    S.SENT: {S.ARCHIVED},
+    S.CANCELLED: {S.ARCHIVED},
+    S.ARCHIVED: {S.DRAFT},
+}
+
+
+class Campaign(TenantScoped, Timestamped, Base):
+    __tablename__ = "campaigns"
+
+    id: Mapped[IdPk]
+    kind: Mapped[CampaignKind] = mapped_column(default=CampaignKind.NEWSLETTER)
+    name: Mapped[str] = mapped_column(String(200))
+    status: Mapped[CampaignStatus] = mapped_column(default=CampaignStatus.DRAFT, index=True)
+    template_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("templates.id", ondelete="SET NULL"))
+    sender_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("senders.id", ondelete="SET NULL"))
+    list_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("contact_lists.id", ondelete="SET NULL"))
+    segment_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("segments.id", ondelete="SET NULL"))
+    audience_filter: Mapped[list] = mapped_column(default=list)  # extra rules, same shape as Segment.rules
+    scheduled_at: Mapped[datetime | None]
+    launched_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    # Launch checkpoint: the last contact id expanded into messages, so a killed launch resumes.
+    last_contact_id: Mapped[int] = mapped_column(BigId, default=0)
+    recipients_count: Mapped[int] = mapped_column(default=0)
+    # Dialect-specific options: Marigold waves / sending limits / recurrence, Especial tracking, AB split.
+    options: Mapped[dict] = mapped_column(default=dict)
+
+    steps: Mapped[list["CampaignStep"]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="CampaignStep.position"
+    )
+
+
+class CampaignStep(Base):
+    """A Contactflow automation step or an Especial workflow action."""
+
+    __tablename__ = "campaign_steps"
+
+    id: Mapped[IdPk]
+    campaign_id: Mapped[int] = mapped_column(BigId, ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    type: Mapped[str] = mapped_column(String(50))  # send_email, send_sms, wait, condition...
+    name: Mapped[str | None] = mapped_column(String(200))
+    delay_seconds: Mapped[int] = mapped_column(default=0)
+    condition: Mapped[str | None] = mapped_column(String(50))  # opened, not_opened, clicked, ...
+    template_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("templates.id", ondelete="SET NULL"))
+    settings: Mapped[dict] = mapped_column(default=dict)

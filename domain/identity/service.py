@@ -1,0 +1,112 @@
+"""Users, memberships and API credentials; turning a credential into a tenant scope."""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.db import utcnow
+from domain.errors import Conflict, Unauthenticated
+from domain.identity.models import ApiCredential, CredentialKind, Membership, Role, User
+from domain.tenancy import Scope
+from domain.tenants.models import Tenant
+from domain.validation import normalize_email
+
+_hasher = PasswordHasher()
+
+
+def hash_secret(secret: str) -> str:
+    return _hasher.hash(secret)
+
+
+def verify_secret(secret_hash: str | None, secret: str) -> bool:
+    try:
+        return secret_hash is not None and _hasher.verify(secret_hash, secret)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: a user or a credential, with the role it holds on each tenant it was given."""
+
+    kind: str  # "user", "token", "api_key", "api_user", "platform"
+    subject: str
+    memberships: dict[int, Role] = field(default_factory=dict)
+    platform: bool = False  # operator token: every tenant
+
+
+async def scope_for(session: AsyncSession, principal: Principal) -> Scope:
+    """A role on a tenant extends to its sub-tenants (Especial sub-accounts), at any depth."""
+    if principal.platform:
+        return Scope(roles={}, everything=True)
+    roles = dict(principal.memberships)
+    frontier = list(roles)
+    while frontier:
+        children = (await session.execute(select(Tenant.id, Tenant.parent_id).where(Tenant.parent_id.in_(frontier)))).all()
+        frontier = []
+        for child_id, parent_id in children:
+            inherited = max(roles.get(child_id, 0), roles[parent_id])
+            if roles.get(child_id) != inherited:
+                roles[child_id] = Role(inherited)
+                frontier.append(child_id)
+    return Scope(roles=roles)
+
+
+async def create_user(session: AsyncSession, *, email: str, password: str, name: str | None = None) -> User:
+    email = normalize_email(email)
+    if (await session.execute(select(User.id).where(User.email == email))).first():
+        raise Conflict(f"A user with email {email} already exists", code="EMAIL_TAKEN", field="email")
+    user = User(email=email, name=name, password_hash=hash_secret(password))
+    session.add(user)
+    await session.flush()
+    return user
+
+
+async def grant(session: AsyncSession, *, user_id: int, tenant_id: int, role: Role) -> Membership:
+    membership = (
+        await session.execute(select(Membership).where(Membership.user_id == user_id, Membership.tenant_id == tenant_id))
+    ).scalar_one_or_none()
+    if membership is None:
+        membership = Membership(user_id=user_id, tenant_id=tenant_id)
+        session.add(membership)
+    membership.role = int(role)
+    await session.flush()
+    return membership
+
+
+async def user_principal(session: AsyncSession, *, user_id: int) -> Principal:
+    user = await session.get(User, user_id)
+    if user is None or not user.active:
+        raise Unauthenticated("Unknown or inactive user")
+    rows = (await session.execute(select(Membership.tenant_id, Membership.role).where(Membership.user_id == user_id))).all()
+    return Principal(kind="user", subject=user.email, memberships={t: Role(r) for t, r in rows})
+
+
+async def issue_token_credential(
+    session: AsyncSession, *, tenant_id: int, role: Role, expires_at: datetime | None = None, description: str | None = None
+) -> ApiCredential:
+    """The revocable record behind a bearer token; the token itself is signed by the edge."""
+    credential = ApiCredential(
+        tenant_id=tenant_id, kind=CredentialKind.TOKEN, key=secrets.token_hex(16), role=int(role),
+        expires_at=expires_at, description=description,
+    )
+    session.add(credential)
+    await session.flush()
+    return credential
+
+
+async def token_principal(session: AsyncSession, *, key: str) -> Principal:
+    credential = (
+        await session.execute(select(ApiCredential).where(ApiCredential.kind == CredentialKind.TOKEN, ApiCredential.key == key))
+    ).scalar_one_or_none()
+    if credential is None or credential.revoked:
+        raise Unauthenticated("This token has been revoked")
+    if credential.expires_at is not None and credential.expires_at <= utcnow():
+        raise Unauthenticated("This token has expired")
+    return Principal(kind="token", subject=key, memberships={credential.tenant_id: Role(credential.role)})

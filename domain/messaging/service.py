@@ -1,0 +1,162 @@
+"""Queuing messages (one transactional send, or an event trigger's process) and cancelling them.
+
+Every send commits its Message rows as QUEUED and defers `deliver_messages`; a worker
+renders and delivers them (see `domain.messaging.delivery`).
+"""
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.brands.models import Channel, Sender
+from domain.common import get_or_raise
+from domain.db import utcnow
+from domain.errors import Invalid, InvalidTransition
+from domain.events import service as events
+from domain.events.models import EventType
+from domain.jobs import defer
+from domain.messaging.models import Message, MessageEvent, MessageEventType, MessageStatus, Process, ProcessStatus
+from domain.rendering import check_syntax
+from domain.templates.models import Template
+from domain.tenants.models import Tenant
+from domain.validation import normalize_email, normalize_phone
+
+SENDABLE = (Channel.EMAIL, Channel.SMS)
+
+
+def normalize_recipient(channel: Channel, to: str, *, field: str = "to") -> str:
+    if channel is Channel.EMAIL:
+        return normalize_email(to or "", field=field)
+    return normalize_phone(to or "", field=field)
+
+
+async def _sendable_tenant(session: AsyncSession, tenant_id: int, channel: Channel) -> Tenant:
+    tenant = await get_or_raise(session, Tenant, tenant_id, what="Tenant", field="tenantId")
+    if not tenant.active:
+        raise Invalid(f"Tenant {tenant.slug} is not active", code="TENANT_INACTIVE", field="tenantId")
+    if channel is Channel.EMAIL and not tenant.email_active:
+        raise Invalid(f"Email is switched off for tenant {tenant.slug}", code="CHANNEL_INACTIVE", field="channel")
+    if channel is Channel.SMS and not tenant.sms_active:
+        raise Invalid(f"SMS is switched off for tenant {tenant.slug}", code="CHANNEL_INACTIVE", field="channel")
+    return tenant
+
+
+async def default_sender(session: AsyncSession, tenant: Tenant, channel: Channel, template: Template | None) -> str | None:
+    """The template's sender, else the tenant's default sender for the channel, else the tenant's name at a local address."""
+    sender = None
+    if template is not None and template.sender_id is not None:
+        sender = await session.get(Sender, template.sender_id)
+    if sender is None:
+        sender = (
+            await session.execute(
+                select(Sender).where(Sender.tenant_id == tenant.id, Sender.channel == channel).order_by(Sender.is_default.desc(), Sender.id)
+            )
+        ).scalars().first()
+    if sender is not None:
+        return f"{sender.name} <{sender.address}>" if sender.name and channel is Channel.EMAIL else sender.address
+    if channel is Channel.EMAIL:
+        return f"{tenant.name} <noreply@{tenant.slug}.sendgraph.local>"
+    return None
+
+
+async def queue_message(
+    session: AsyncSession, *, tenant_id: int, channel: Channel, to: str, subject: str | None = None,
+    html: str | None = None, text: str | None = None, template_id: int | None = None, data: dict | None = None,
+    idempotency_key: str | None = None, external_id: str | None = None, sender: str | None = None,
+    language: str | None = None, process_id: int | None = None, contact_id: int | None = None,
+) -> Message:
+    """One message to one recipient, inline content or a template rendered with `data`."""
+    if channel not in SENDABLE:
+        raise Invalid(f"Sending {channel.value} messages is not supported yet", code="CHANNEL_UNSUPPORTED", field="channel")
+    tenant = await _sendable_tenant(session, tenant_id, channel)
+    if idempotency_key:
+        existing = (
+            await session.execute(select(Message).where(Message.tenant_id == tenant_id, Message.idempotency_key == idempotency_key))
+        ).scalar_one_or_none()
+        if existing is not None:
+            return existing  # the same request again: same message, no second send
+    recipient = normalize_recipient(channel, to)
+    template = None
+    if template_id is not None:
+        template = await get_or_raise(session, Template, template_id, what="Template", field="templateId")
+        if template.tenant_id != tenant_id:
+            raise Invalid("A template of another tenant cannot be used", code="TENANT_MISMATCH", field="templateId")
+        if template.channel is not channel:
+            raise Invalid(f"Template {template.name!r} is a {template.channel.value} template", code="CHANNEL_MISMATCH", field="templateId")
+    else:
+        _check_inline(channel, subject=subject, html=html, text=text)
+    if data is not None and not isinstance(data, dict):
+        raise Invalid("data must be an object", field="data")
+    if sender is not None and channel is Channel.EMAIL:
+        normalize_email(sender.rsplit("<", 1)[-1].rstrip(">"), field="from")
+    message = Message(
+        tenant_id=tenant_id, channel=channel, recipient=recipient, template_id=template_id,
+        source={} if template else {"subject": subject, "html": html, "text": text}, data=data or {}, idempotency_key=idempotency_key, external_id=external_id, language=language,
+        sender=sender or await default_sender(session, tenant, channel, template), process_id=process_id, contact_id=contact_id,
+    )
+    session.add(message)
+    await session.flush()
+    session.add(MessageEvent(tenant_id=tenant_id, message_id=message.id, type=MessageEventType.QUEUED))
+    defer(session, "deliver_messages", message_ids=[message.id])
+    return message
+
+
+def _check_inline(channel: Channel, *, subject: str | None, html: str | None, text: str | None) -> None:
+    if channel is Channel.EMAIL:
+        if not subject:
+            raise Invalid("An email needs a subject (or a templateId)", code="REQUIRED", field="subject")
+        if not (html or text):
+            raise Invalid("An email needs html or text (or a templateId)", code="REQUIRED", field="html")
+    elif not text:
+        raise Invalid(f"A {channel.value} message needs text (or a templateId)", code="REQUIRED", field="text")
+    for name, source in (("subject", subject), ("html", html), ("text", text)):
+        check_syntax(source, field=name)
+
+
+async def trigger_event(
+    session: AsyncSession, *, tenant_id: int, event_slug: str, payload: dict, type: EventType = EventType.MAILER
+) -> tuple[Process, list[Message]]:
+    """The Doxie mailer model: one trigger makes a process that sends each of the event's templates."""
+    if not isinstance(payload, dict):
+        raise Invalid("payload must be an object", field="payload")
+    event = await events.find_active(session, tenant_id=tenant_id, slug=event_slug, type=type)
+    if missing := events.missing_parameters(event, payload):
+        raise Invalid(f"Missing event parameters: {', '.join(missing)}", code="MISSING_PARAMETERS", field="payload")
+    if not event.templates:
+        raise Invalid(f"Event {event_slug!r} has no templates to send", code="EVENT_HAS_NO_TEMPLATES", field="eventSlug")
+    process = Process(tenant_id=tenant_id, event_id=event.id, kind=type.value, payload=payload)
+    session.add(process)
+    await session.flush()
+    messages = []
+    for template in event.templates:
+        field = event.recipient_field if template.channel is Channel.EMAIL else event.phone_field
+        if not payload.get(field):
+            raise Invalid(f"payload.{field} is needed to send {template.name!r}", code="MISSING_PARAMETERS", field=f"payload.{field}")
+        messages.append(
+            await queue_message(
+                session, tenant_id=tenant_id, channel=template.channel, to=str(payload[field]), template_id=template.id,
+                data=payload, language=payload.get("language"), process_id=process.id,
+            )
+        )
+    return process, messages
+
+
+async def cancel_process(session: AsyncSession, *, process_id: int) -> Process:
+    """Stop what has not gone out yet; messages already in flight finish."""
+    process = await get_or_raise(session, Process, process_id, what="Process", field="processId")
+    if process.status is ProcessStatus.CANCELLED:
+        raise InvalidTransition("The process is already cancelled", code="PROCESS_ALREADY_CANCELLED", field="processId")
+    process.status = ProcessStatus.CANCELLED
+    process.cancelled_at = utcnow()
+    await cancel_queued(session, Message.process_id == process.id)
+    return process
+
+
+async def cancel_queued(session: AsyncSession, condition) -> int:
+    result = await session.execute(
+        update(Message)
+        .where(condition, Message.status == MessageStatus.QUEUED)
+        .values(status=MessageStatus.CANCELLED, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount

@@ -1,0 +1,25 @@
+"""Every model, imported once so the metadata (and Alembic) sees all tables."""
+from domain.brands.models import Brand, Channel, Sender
+from domain.campaigns.models import Campaign, CampaignKind, CampaignStatus, CampaignStep
+from domain.contacts.models import Contact, ContactList, ListMember, Segment, SubscriptionStatus, Suppression
+from domain.events.models import Event, EventType
+from domain.identity.models import ApiCredential, CredentialKind, Membership, Role, User
+from domain.messaging.models import (
+    Message,
+    MessageEvent,
+    MessageEventType,
+    MessageStatus,
+    Process,
+    ProcessStatus,
+)
+from domain.templates.models import Dictionary, Template, TemplatePart
+from domain.tenants.models import Tenant, TenantScoped
+from domain.webhooks.models import WebhookDelivery, WebhookEndpoint
+
+__all__ = [
+    "ApiCredential", "Brand", "Campaign", "CampaignKind", "CampaignStatus", "CampaignStep", "Channel",
+    "Contact", "ContactList", "CredentialKind", "Dictionary", "Event", "EventType", "ListMember",
+    "Membership", "Message", "MessageEvent", "MessageEventType", "MessageStatus", "Process",
+    "ProcessStatus", "Role", "Segment", "Sender", "SubscriptionStatus", "Suppression", "Template",
+    "TemplatePart", "Tenant", "TenantScoped", "User", "WebhookDelivery", "WebhookEndpoint",
+]

@@ -1,0 +1,42 @@
+"""Template rendering: Jinja2 in a sandbox, so tenant-authored templates cannot reach Python."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jinja2 import TemplateSyntaxError, Undefined
+from jinja2.exceptions import SecurityError, TemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from domain.errors import Invalid
+
+_env = ImmutableSandboxedEnvironment(autoescape=False, undefined=Undefined)
+_html_env = ImmutableSandboxedEnvironment(autoescape=True, undefined=Undefined)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str | None
+    html: str | None
+    text: str | None
+
+
+def check_syntax(source: str | None, *, field: str) -> None:
+    """Reject a template that cannot compile, when it is saved rather than when it is sent."""
+    if not source:
+        return
+    try:
+        _env.parse(source)
+    except TemplateSyntaxError as exc:
+        raise Invalid(f"Template syntax error at line {exc.lineno}: {exc.message}", code="INVALID_TEMPLATE", field=field)
+
+
+def render(*, subject: str | None, html: str | None, text: str | None, data: dict) -> Rendered:
+    """Render each part with the payload; values inserted into HTML are escaped."""
+    try:
+        return Rendered(
+            subject=_env.from_string(subject).render(data).strip() if subject else subject,
+            html=_html_env.from_string(html).render(data) if html else html,
+            text=_env.from_string(text).render(data) if text else text,
+        )
+    except (TemplateError, SecurityError) as exc:
+        raise Invalid(f"Template could not be rendered: {exc}", code="RENDER_FAILED") from exc

@@ -1,0 +1,1 @@
+"""The GraphQL graph: Strawberry types, queries, mutations and per-request dataloaders."""

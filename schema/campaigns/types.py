@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from domain import models
+from schema.contacts.types import ContactList, Segment
+from schema.enums import CampaignKind, CampaignStatus
+from schema.relay import Node
+from schema.templates.types import Template
+from schema.tenants.types import load_tenant
+
+Tenant = Annotated["Tenant", strawberry.lazy("schema.tenants.types")]
+
+
+@strawberry.type(description="A Contactflow automation step or an Especial workflow action.")
+class CampaignStep:
+    position: int
+    type: str
+    name: str | None
+    delay_seconds: int
+    condition: str | None
+    template_id: int | None
+    settings: JSON
+
+
+@strawberry.type(description="An Especial campaign or workflow, a Marigold journey, a Contactflow automation.")
+class Campaign(Node):
+    model: strawberry.Private[models.Campaign]
+    kind: CampaignKind
+    name: str
+    status: CampaignStatus
+    audience_filter: JSON
+    scheduled_at: datetime | None
+    launched_at: datetime | None
+    finished_at: datetime | None
+    recipients_count: int
+    options: JSON
+    created_at: datetime
+    updated_at: datetime
+
+    @strawberry.field
+    def steps(self) -> list[CampaignStep]:
+        return [
+            CampaignStep(position=s.position, type=s.type, name=s.name, delay_seconds=s.delay_seconds,
+                         condition=s.condition, template_id=s.template_id, settings=s.settings)
+            for s in self.model.steps
+        ]
+
+    @strawberry.field
+    async def tenant(self, info: Info) -> Tenant:
+        return await load_tenant(info, self.model.tenant_id)
+
+    @strawberry.field
+    async def template(self, info: Info) -> Template | None:
+        row = await info.context.loaders.load(models.Template, self.model.template_id)
+        return row and Template.from_model(row)
+
+    @strawberry.field
+    async def list(self, info: Info) -> ContactList | None:
+        row = await info.context.loaders.load(models.ContactList, self.model.list_id)
+        return row and ContactList.from_model(row)
+
+    @strawberry.field
+    async def segment(self, info: Info) -> Segment | None:
+        row = await info.context.loaders.load(models.Segment, self.model.segment_id)
+        return row and Segment.from_model(row)

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+from sqlalchemy import select
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from domain import models
+from schema.enums import Channel, MessageEventType, MessageStatus, ProcessStatus
+from schema.relay import Connection, Node, paginate
+from schema.tenants.types import load_tenant
+
+Tenant = Annotated["Tenant", strawberry.lazy("schema.tenants.types")]
+Campaign = Annotated["Campaign", strawberry.lazy("schema.campaigns.types")]
+Template = Annotated["Template", strawberry.lazy("schema.templates.types")]
+Event = Annotated["Event", strawberry.lazy("schema.events.types")]
+
+
+@strawberry.type(description="One step in a message's life: a status change, an open, a click.")
+class MessageEvent:
+    type: MessageEventType
+    detail: JSON
+    occurred_at: datetime
+
+
+@strawberry.type
+class Message(Node):
+    model: strawberry.Private[models.Message]
+    channel: Channel
+    status: MessageStatus
+    recipient: str
+    sender: str | None
+    subject: str | None = strawberry.field(description="As rendered and sent (null until the worker renders it).")
+    html: str | None
+    text: str | None
+    data: JSON
+    external_id: str | None
+    idempotency_key: str | None
+    provider_message_id: str | None
+    attempts: int
+    error_code: str | None
+    error: str | None
+    created_at: datetime
+    updated_at: datetime
+    sent_at: datetime | None
+    delivered_at: datetime | None
+
+    @strawberry.field
+    async def tenant(self, info: Info) -> Tenant:
+        return await load_tenant(info, self.model.tenant_id)
+
+    @strawberry.field
+    async def process(self, info: Info) -> Process | None:
+        row = await info.context.loaders.load(models.Process, self.model.process_id)
+        return row and Process.from_model(row)
+
+    @strawberry.field
+    async def campaign(self, info: Info) -> Campaign | None:
+        from schema.campaigns.types import Campaign
+
+        row = await info.context.loaders.load(models.Campaign, self.model.campaign_id)
+        return row and Campaign.from_model(row)
+
+    @strawberry.field
+    async def template(self, info: Info) -> Template | None:
+        from schema.templates.types import Template
+
+        row = await info.context.loaders.load(models.Template, self.model.template_id)
+        return row and Template.from_model(row)
+
+    @strawberry.field(description="Status history, opens and clicks, oldest first.")
+    async def events(self, info: Info) -> list[MessageEvent]:
+        rows = await info.context.loaders.children(models.MessageEvent.message_id, self.model.id)
+        return [MessageEvent(type=r.type, detail=r.detail, occurred_at=r.occurred_at) for r in rows]
+
+
+@strawberry.type(description="One trigger (a Doxie mail, injection, survey, QR code, DOI) and the messages it sent.")
+class Process(Node):
+    model: strawberry.Private[models.Process]
+    uuid: uuid.UUID
+    kind: str
+    status: ProcessStatus
+    payload: JSON
+    created_at: datetime
+    cancelled_at: datetime | None
+
+    @strawberry.field
+    async def tenant(self, info: Info) -> Tenant:
+        return await load_tenant(info, self.model.tenant_id)
+
+    @strawberry.field
+    async def event(self, info: Info) -> Event | None:
+        from schema.events.types import Event
+
+        row = await info.context.loaders.load(models.Event, self.model.event_id)
+        return row and Event.from_model(row)
+
+    @strawberry.field
+    async def messages(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None) -> Connection[Message]:
+        query = select(models.Message).where(models.Message.process_id == self.model.id)
+        return await paginate(info, query, model=models.Message, wrap=Message.from_model, first=first, after=after, last=last, before=before)

@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from sqlalchemy import select
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from domain import models
+from schema.enums import CampaignStatus, Channel, MessageStatus
+from schema.relay import Connection, Node, paginate
+
+if TYPE_CHECKING:
+    from schema.campaigns.types import Campaign
+    from schema.contacts.types import Contact, ContactList, Segment
+    from schema.events.types import Event
+    from schema.messaging.types import Message, Process
+    from schema.templates.types import Template
+    from schema.webhooks.types import WebhookEndpoint
+
+
+def _lazy(name: str, module: str):
+    return Annotated[name, strawberry.lazy(module)]
+
+
+@strawberry.input(description="Narrow a tenant's messages; every condition given must hold.")
+class MessageFilter:
+    status: MessageStatus | None = None
+    channel: Channel | None = None
+    recipient: str | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+
+
+@strawberry.type(description="One account: a Doxie tenant (slug), a Contactflow node (uuid), a Marigold organization (slug), an Especial account (accountId).")
+class Tenant(Node):
+    model: strawberry.Private[models.Tenant]
+    slug: str
+    uuid: uuid.UUID
+    name: str
+    active: bool
+    email_active: bool
+    sms_active: bool
+    workspace_uuid: uuid.UUID | None
+    workspace_name: str | None
+    portfolio_uuid: uuid.UUID | None
+    portfolio_name: str | None
+    timezone: str
+    default_language: str
+    settings: JSON
+    created_at: datetime
+    updated_at: datetime
+
+    @strawberry.field(description="The Especial account_id.")
+    def account_id(self) -> int:
+        return self.model.id
+
+    @strawberry.field
+    async def parent(self, info: Info) -> Tenant | None:
+        parent = await info.context.loaders.load(models.Tenant, self.model.parent_id)
+        return parent and Tenant.from_model(parent)
+
+    @strawberry.field(description="Sub-accounts.")
+    async def children(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None) -> Connection[Tenant]:
+        query = select(models.Tenant).where(models.Tenant.parent_id == self.model.id)
+        return await paginate(info, query, model=models.Tenant, wrap=Tenant.from_model, first=first, after=after, last=last, before=before)
+
+    @strawberry.field
+    async def contacts(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None, email: str | None = None) -> Connection[_lazy("Contact", "schema.contacts.types")]:
+        from schema.contacts.types import Contact
+
+        query = select(models.Contact).where(models.Contact.tenant_id == self.model.id)
+        if email:
+            query = query.where(models.Contact.email == email.strip().lower())
+        return await paginate(info, query, model=models.Contact, wrap=Contact.from_model, first=first, after=after, last=last, before=before)
+
+    @strawberry.field
+    async def lists(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None) -> Connection[_lazy("ContactList", "schema.contacts.types")]:
+        from schema.contacts.types import ContactList
+
+        query = select(models.ContactList).where(models.ContactList.tenant_id == self.model.id)
+        return await paginate(info, query, model=models.ContactList, wrap=ContactList.from_model, first=first, after=after, last=last, before=before)
+
+    @strawberry.field
+    async def segments(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None) -> Connection[_lazy("Segment", "schema.contacts.types")]:
+        from schema.contacts.types import Segment
+
+        query = select(models.Segment).where(models.Segment.tenant_id == self.model.id)
+        return await paginate(info, query, model=models.Segment, wrap=Segment.from_model, first=first, after=after, last=last, before=before)
+
+    @strawberry.field
+    async def templates(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None, channel: Channel | None = None) -> Connection[_lazy("Template", "schema.templates.types")]:
+        from schema.templates.types import Template
+
+        query = select(models.Template).where(models.Template.tenant_id == self.model.id)
+        if channel is not None:
+            query = query.where(models.Template.channel == channel)
+        return await paginate(info, query, model=models.Template, wrap=Template.from_model, first=first, after=after, last=last, before=before)
+
+    @strawberry.field
+    async def events(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None) -> Connection[_lazy("Event", "schema.events.types")]:
+        from schema.events.types import Event
+
+        query = select(models.Event).where(models.Event.tenant_id == self.model.id)
+        return await paginate(info, query, model=models.Event, wrap=Event.from_model, first=first, after=after, last=last, before=before)
+
+    @strawberry.field
+    async def campaigns(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None, status: CampaignStatus | None = None) -> Connection[_lazy("Campaign", "schema.campaigns.types")]:
+        from schema.campaigns.types import Campaign
+
+        query = select(models.Campaign).where(models.Campaign.tenant_id == self.model.id)
+        if status is not None:
+            query = query.where(models.Campaign.status == status)
+        return await paginate(info, query, model=models.Campaign, wrap=Campaign.from_model, first=first, after=after, last=last, before=before)
+
+    @strawberry.field(description="Newest first.")
+    async def processes(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None) -> Connection[_lazy("Process", "schema.messaging.types")]:
+        from schema.messaging.types import Process
+
+        query = select(models.Process).where(models.Process.tenant_id == self.model.id)
+        return await paginate(info, query, model=models.Process, wrap=Process.from_model, first=first, after=after, last=last, before=before, descending=True)
+
+    @strawberry.field(description="Newest first.")
+    async def messages(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None, filter: MessageFilter | None = None) -> Connection[_lazy("Message", "schema.messaging.types")]:
+        from schema.messaging.types import Message
+
+        query = select(models.Message).where(models.Message.tenant_id == self.model.id)
+        if filter is not None:
+            m = models.Message
+            conditions = [
+                filter.status is not None and m.status == filter.status,
+                filter.channel is not None and m.channel == filter.channel,
+                filter.recipient is not None and m.recipient == filter.recipient.strip().lower(),
+                filter.created_after is not None and m.created_at >= filter.created_after,
+                filter.created_before is not None and m.created_at < filter.created_before,
+            ]
+            query = query.where(*[c for c in conditions if c is not False])
+        return await paginate(info, query, model=models.Message, wrap=Message.from_model, first=first, after=after, last=last, before=before, descending=True)
+
+    @strawberry.field
+    async def webhook_endpoints(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None) -> Connection[_lazy("WebhookEndpoint", "schema.webhooks.types")]:
+        from schema.webhooks.types import WebhookEndpoint
+
+        query = select(models.WebhookEndpoint).where(models.WebhookEndpoint.tenant_id == self.model.id)
+        return await paginate(info, query, model=models.WebhookEndpoint, wrap=WebhookEndpoint.from_model, first=first, after=after, last=last, before=before)
+
+
+async def load_tenant(info: Info, tenant_id: int) -> Tenant:
+    return Tenant.from_model(await info.context.loaders.load(models.Tenant, tenant_id))

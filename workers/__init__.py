@@ -1,0 +1,1 @@
+"""Dramatiq broker, actors and delivery transports: where every send is executed."""

@@ -1,0 +1,23 @@
+"""The Dramatiq broker: Redis in production, the in-process stub broker on the embedded default.
+
+Configured once, on import, because Dramatiq binds actors to the broker at declaration time.
+"""
+from __future__ import annotations
+
+import dramatiq
+from dramatiq.brokers.redis import RedisBroker
+from dramatiq.brokers.stub import StubBroker
+from dramatiq.middleware.asyncio import AsyncIO
+
+from app.settings import get_settings
+
+
+def _make_broker() -> dramatiq.Broker:
+    settings = get_settings()
+    broker = RedisBroker(url=settings.redis_url) if settings.redis_url else StubBroker()
+    broker.add_middleware(AsyncIO())  # async actors share one event loop per worker process
+    return broker
+
+
+broker = _make_broker()
+dramatiq.set_broker(broker)

@@ -1,0 +1,36 @@
+"""What a worker process holds while it runs: a database engine and a transport on the actors' event loop."""
+from __future__ import annotations
+
+import asyncio
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.settings import get_settings
+from domain.db import create_engine, session_factory
+from workers.transports import Transport, transport_from_settings
+
+_state: dict[asyncio.AbstractEventLoop, tuple[async_sessionmaker[AsyncSession], Transport]] = {}
+
+
+def _for_this_loop() -> tuple[async_sessionmaker[AsyncSession], Transport]:
+    # Engines and SMTP connections belong to one event loop; the worker's loop is not the API's.
+    loop = asyncio.get_running_loop()
+    if loop not in _state:
+        settings = get_settings()
+        engine = create_engine(settings.database_url, echo=settings.sql_echo)
+        _state[loop] = (session_factory(engine), transport_from_settings(smtp_url=settings.smtp_url, outbox_dir=settings.outbox_dir))
+    return _state[loop]
+
+
+@asynccontextmanager
+async def system_session() -> AsyncIterator[AsyncSession]:
+    """A session acting for the system (no tenant scope): workers act on every tenant's messages."""
+    sessions, _ = _for_this_loop()
+    async with sessions() as session:
+        yield session
+
+
+def transport() -> Transport:
+    return _for_this_loop()[1]
