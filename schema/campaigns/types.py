@@ -12,9 +12,9 @@ from schema.contacts.types import ContactList, Segment
 from schema.enums import CampaignKind, CampaignStatus
 from schema.relay import Node
 from schema.templates.types import Template
-from schema.tenants.types import load_tenant
+from schema.tenants.loaders import load_tenant
 
-Tenant = Annotated["Tenant", strawberry.lazy("schema.tenants.types")]
+TenantRef = Annotated["Tenant", strawberry.lazy("schema.tenants.types")]
 
 
 @strawberry.type(description="A Contactflow automation step or an Especial workflow action.")
@@ -52,7 +52,7 @@ class Campaign(Node):
         ]
 
     @strawberry.field
-    async def tenant(self, info: Info) -> Tenant:
+    async def tenant(self, info: Info) -> TenantRef:
         return await load_tenant(info, self.model.tenant_id)
 
     @strawberry.field

@@ -11,9 +11,9 @@ from strawberry.types import Info
 from domain import models
 from schema.enums import SubscriptionStatus
 from schema.relay import Connection, Node, paginate
-from schema.tenants.types import load_tenant
+from schema.tenants.loaders import load_tenant
 
-Tenant = Annotated["Tenant", strawberry.lazy("schema.tenants.types")]
+TenantRef = Annotated["Tenant", strawberry.lazy("schema.tenants.types")]
 
 
 @strawberry.type
@@ -33,7 +33,7 @@ class Contact(Node):
     updated_at: datetime
 
     @strawberry.field
-    async def tenant(self, info: Info) -> Tenant:
+    async def tenant(self, info: Info) -> TenantRef:
         return await load_tenant(info, self.model.tenant_id)
 
 
@@ -59,7 +59,7 @@ class ContactList(Node):
     created_at: datetime
 
     @strawberry.field
-    async def tenant(self, info: Info) -> Tenant:
+    async def tenant(self, info: Info) -> TenantRef:
         return await load_tenant(info, self.model.tenant_id)
 
     @strawberry.field
@@ -86,5 +86,5 @@ class Segment(Node):
         return row and ContactList.from_model(row)
 
     @strawberry.field
-    async def tenant(self, info: Info) -> Tenant:
+    async def tenant(self, info: Info) -> TenantRef:
         return await load_tenant(info, self.model.tenant_id)

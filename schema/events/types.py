@@ -11,9 +11,9 @@ from domain import models
 from schema.enums import EventType
 from schema.relay import Node
 from schema.templates.types import Template
-from schema.tenants.types import load_tenant
+from schema.tenants.loaders import load_tenant
 
-Tenant = Annotated["Tenant", strawberry.lazy("schema.tenants.types")]
+TenantRef = Annotated["Tenant", strawberry.lazy("schema.tenants.types")]
 
 
 @strawberry.type(description="A Doxie event: triggering it with a payload sends its templates in one process.")
@@ -34,5 +34,5 @@ class Event(Node):
         return [Template.from_model(t) for t in self.model.templates]
 
     @strawberry.field
-    async def tenant(self, info: Info) -> Tenant:
+    async def tenant(self, info: Info) -> TenantRef:
         return await load_tenant(info, self.model.tenant_id)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-import uuid
+from uuid import UUID
 from datetime import datetime
 from typing import Annotated
 
@@ -12,12 +12,12 @@ from strawberry.types import Info
 from domain import models
 from schema.enums import Channel, MessageEventType, MessageStatus, ProcessStatus
 from schema.relay import Connection, Node, paginate
-from schema.tenants.types import load_tenant
+from schema.tenants.loaders import load_tenant
 
-Tenant = Annotated["Tenant", strawberry.lazy("schema.tenants.types")]
-Campaign = Annotated["Campaign", strawberry.lazy("schema.campaigns.types")]
-Template = Annotated["Template", strawberry.lazy("schema.templates.types")]
-Event = Annotated["Event", strawberry.lazy("schema.events.types")]
+TenantRef = Annotated["Tenant", strawberry.lazy("schema.tenants.types")]
+CampaignRef = Annotated["Campaign", strawberry.lazy("schema.campaigns.types")]
+TemplateRef = Annotated["Template", strawberry.lazy("schema.templates.types")]
+EventRef = Annotated["Event", strawberry.lazy("schema.events.types")]
 
 
 @strawberry.type(description="One step in a message's life: a status change, an open, a click.")
@@ -50,7 +50,7 @@ class Message(Node):
     delivered_at: datetime | None
 
     @strawberry.field
-    async def tenant(self, info: Info) -> Tenant:
+    async def tenant(self, info: Info) -> TenantRef:
         return await load_tenant(info, self.model.tenant_id)
 
     @strawberry.field
@@ -59,14 +59,14 @@ class Message(Node):
         return row and Process.from_model(row)
 
     @strawberry.field
-    async def campaign(self, info: Info) -> Campaign | None:
+    async def campaign(self, info: Info) -> CampaignRef | None:
         from schema.campaigns.types import Campaign
 
         row = await info.context.loaders.load(models.Campaign, self.model.campaign_id)
         return row and Campaign.from_model(row)
 
     @strawberry.field
-    async def template(self, info: Info) -> Template | None:
+    async def template(self, info: Info) -> TemplateRef | None:
         from schema.templates.types import Template
 
         row = await info.context.loaders.load(models.Template, self.model.template_id)
@@ -81,7 +81,7 @@ class Message(Node):
 @strawberry.type(description="One trigger (a Doxie mail, injection, survey, QR code, DOI) and the messages it sent.")
 class Process(Node):
     model: strawberry.Private[models.Process]
-    uuid: uuid.UUID
+    uuid: UUID
     kind: str
     status: ProcessStatus
     payload: JSON
@@ -89,11 +89,11 @@ class Process(Node):
     cancelled_at: datetime | None
 
     @strawberry.field
-    async def tenant(self, info: Info) -> Tenant:
+    async def tenant(self, info: Info) -> TenantRef:
         return await load_tenant(info, self.model.tenant_id)
 
     @strawberry.field
-    async def event(self, info: Info) -> Event | None:
+    async def event(self, info: Info) -> EventRef | None:
         from schema.events.types import Event
 
         row = await info.context.loaders.load(models.Event, self.model.event_id)

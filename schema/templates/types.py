@@ -10,9 +10,9 @@ from strawberry.types import Info
 from domain import models
 from schema.enums import Channel
 from schema.relay import Node
-from schema.tenants.types import load_tenant
+from schema.tenants.loaders import load_tenant
 
-Tenant = Annotated["Tenant", strawberry.lazy("schema.tenants.types")]
+TenantRef = Annotated["Tenant", strawberry.lazy("schema.tenants.types")]
 
 
 @strawberry.type(description="A template's content in one language (Jinja2 sources).")
@@ -44,5 +44,5 @@ class Template(Node):
         ]
 
     @strawberry.field
-    async def tenant(self, info: Info) -> Tenant:
+    async def tenant(self, info: Info) -> TenantRef:
         return await load_tenant(info, self.model.tenant_id)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-import uuid
+from uuid import UUID
 
 import strawberry
 from strawberry.scalars import JSON
@@ -18,10 +18,10 @@ class CreateTenantInput:
     slug: str
     name: str
     parent_id: strawberry.ID | None = strawberry.field(default=None, description="Creates a sub-account (Especial) of this tenant.")
-    uuid: uuid.UUID | None = strawberry.field(default=None, description="Contactflow node UUID; generated when absent.")
-    workspace_uuid: uuid.UUID | None = None
+    uuid: UUID | None = strawberry.field(default=None, description="Contactflow node UUID; generated when absent.")
+    workspace_uuid: UUID | None = None
     workspace_name: str | None = None
-    portfolio_uuid: uuid.UUID | None = None
+    portfolio_uuid: UUID | None = None
     portfolio_name: str | None = None
     active: bool = True
     email_active: bool = True
@@ -36,9 +36,9 @@ class UpdateTenantInput:
     id: strawberry.ID
     slug: str | None = strawberry.UNSET
     name: str | None = strawberry.UNSET
-    workspace_uuid: uuid.UUID | None = strawberry.UNSET
+    workspace_uuid: UUID | None = strawberry.UNSET
     workspace_name: str | None = strawberry.UNSET
-    portfolio_uuid: uuid.UUID | None = strawberry.UNSET
+    portfolio_uuid: UUID | None = strawberry.UNSET
     portfolio_name: str | None = strawberry.UNSET
     active: bool | None = strawberry.UNSET
     email_active: bool | None = strawberry.UNSET

@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-import uuid
+from uuid import UUID
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from sqlalchemy import select
@@ -11,19 +10,14 @@ from strawberry.types import Info
 
 from domain import models
 from schema.enums import CampaignStatus, Channel, MessageStatus
+from schema.campaigns.types import Campaign
+from schema.contacts.types import Contact, ContactList, Segment
+from schema.events.types import Event
+from schema.messaging.types import Message, Process
 from schema.relay import Connection, Node, paginate
+from schema.templates.types import Template
+from schema.webhooks.types import WebhookEndpoint
 
-if TYPE_CHECKING:
-    from schema.campaigns.types import Campaign
-    from schema.contacts.types import Contact, ContactList, Segment
-    from schema.events.types import Event
-    from schema.messaging.types import Message, Process
-    from schema.templates.types import Template
-    from schema.webhooks.types import WebhookEndpoint
-
-
-def _lazy(name: str, module: str):
-    return Annotated[name, strawberry.lazy(module)]
 
 
 @strawberry.input(description="Narrow a tenant's messages; every condition given must hold.")
@@ -39,14 +33,14 @@ class MessageFilter:
 class Tenant(Node):
     model: strawberry.Private[models.Tenant]
     slug: str
-    uuid: uuid.UUID
+    uuid: UUID
     name: str
     active: bool
     email_active: bool
     sms_active: bool
-    workspace_uuid: uuid.UUID | None
+    workspace_uuid: UUID | None
     workspace_name: str | None
-    portfolio_uuid: uuid.UUID | None
+    portfolio_uuid: UUID | None
     portfolio_name: str | None
     timezone: str
     default_language: str
@@ -69,8 +63,7 @@ class Tenant(Node):
         return await paginate(info, query, model=models.Tenant, wrap=Tenant.from_model, first=first, after=after, last=last, before=before)
 
     @strawberry.field
-    async def contacts(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None, email: str | None = None) -> Connection[_lazy("Contact", "schema.contacts.types")]:
-        from schema.contacts.types import Contact
+    async def contacts(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None, email: str | None = None) -> Connection[Contact]:
 
         query = select(models.Contact).where(models.Contact.tenant_id == self.model.id)
         if email:
@@ -78,22 +71,19 @@ class Tenant(Node):
         return await paginate(info, query, model=models.Contact, wrap=Contact.from_model, first=first, after=after, last=last, before=before)
 
     @strawberry.field
-    async def lists(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None) -> Connection[_lazy("ContactList", "schema.contacts.types")]:
-        from schema.contacts.types import ContactList
+    async def lists(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None) -> Connection[ContactList]:
 
         query = select(models.ContactList).where(models.ContactList.tenant_id == self.model.id)
         return await paginate(info, query, model=models.ContactList, wrap=ContactList.from_model, first=first, after=after, last=last, before=before)
 
     @strawberry.field
-    async def segments(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None) -> Connection[_lazy("Segment", "schema.contacts.types")]:
-        from schema.contacts.types import Segment
+    async def segments(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None) -> Connection[Segment]:
 
         query = select(models.Segment).where(models.Segment.tenant_id == self.model.id)
         return await paginate(info, query, model=models.Segment, wrap=Segment.from_model, first=first, after=after, last=last, before=before)
 
     @strawberry.field
-    async def templates(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None, channel: Channel | None = None) -> Connection[_lazy("Template", "schema.templates.types")]:
-        from schema.templates.types import Template
+    async def templates(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None, channel: Channel | None = None) -> Connection[Template]:
 
         query = select(models.Template).where(models.Template.tenant_id == self.model.id)
         if channel is not None:
@@ -101,15 +91,13 @@ class Tenant(Node):
         return await paginate(info, query, model=models.Template, wrap=Template.from_model, first=first, after=after, last=last, before=before)
 
     @strawberry.field
-    async def events(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None) -> Connection[_lazy("Event", "schema.events.types")]:
-        from schema.events.types import Event
+    async def events(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None) -> Connection[Event]:
 
         query = select(models.Event).where(models.Event.tenant_id == self.model.id)
         return await paginate(info, query, model=models.Event, wrap=Event.from_model, first=first, after=after, last=last, before=before)
 
     @strawberry.field
-    async def campaigns(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None, status: CampaignStatus | None = None) -> Connection[_lazy("Campaign", "schema.campaigns.types")]:
-        from schema.campaigns.types import Campaign
+    async def campaigns(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None, status: CampaignStatus | None = None) -> Connection[Campaign]:
 
         query = select(models.Campaign).where(models.Campaign.tenant_id == self.model.id)
         if status is not None:
@@ -117,15 +105,13 @@ class Tenant(Node):
         return await paginate(info, query, model=models.Campaign, wrap=Campaign.from_model, first=first, after=after, last=last, before=before)
 
     @strawberry.field(description="Newest first.")
-    async def processes(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None) -> Connection[_lazy("Process", "schema.messaging.types")]:
-        from schema.messaging.types import Process
+    async def processes(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None) -> Connection[Process]:
 
         query = select(models.Process).where(models.Process.tenant_id == self.model.id)
         return await paginate(info, query, model=models.Process, wrap=Process.from_model, first=first, after=after, last=last, before=before, descending=True)
 
     @strawberry.field(description="Newest first.")
-    async def messages(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None, filter: MessageFilter | None = None) -> Connection[_lazy("Message", "schema.messaging.types")]:
-        from schema.messaging.types import Message
+    async def messages(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None, filter: MessageFilter | None = None) -> Connection[Message]:
 
         query = select(models.Message).where(models.Message.tenant_id == self.model.id)
         if filter is not None:
@@ -141,12 +127,8 @@ class Tenant(Node):
         return await paginate(info, query, model=models.Message, wrap=Message.from_model, first=first, after=after, last=last, before=before, descending=True)
 
     @strawberry.field
-    async def webhook_endpoints(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None) -> Connection[_lazy("WebhookEndpoint", "schema.webhooks.types")]:
-        from schema.webhooks.types import WebhookEndpoint
+    async def webhook_endpoints(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None) -> Connection[WebhookEndpoint]:
 
         query = select(models.WebhookEndpoint).where(models.WebhookEndpoint.tenant_id == self.model.id)
         return await paginate(info, query, model=models.WebhookEndpoint, wrap=WebhookEndpoint.from_model, first=first, after=after, last=last, before=before)
 
-
-async def load_tenant(info: Info, tenant_id: int) -> Tenant:
-    return Tenant.from_model(await info.context.loaders.load(models.Tenant, tenant_id))

@@ -1,0 +1,1 @@
+"""The edge: the Starlette app, settings, auth schemes, CLI and the REST compatibility adapters."""

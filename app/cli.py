@@ -1,0 +1,142 @@
+"""The `sendgraph` command: serve, worker, migrate, demo, tenants, tokens, schema export."""
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+from typing import Awaitable, Callable, TypeVar
+
+import typer
+from rich.console import Console
+
+from app.settings import get_settings
+
+cli = typer.Typer(help="sendgraph: one messaging platform, one graph.", no_args_is_help=True)
+tenant_cli = typer.Typer(help="Manage tenants.", no_args_is_help=True)
+token_cli = typer.Typer(help="Issue bearer tokens.", no_args_is_help=True)
+schema_cli = typer.Typer(help="The GraphQL schema.", no_args_is_help=True)
+cli.add_typer(tenant_cli, name="tenant")
+cli.add_typer(token_cli, name="token")
+cli.add_typer(schema_cli, name="schema")
+err = Console(stderr=True)
+T = TypeVar("T")
+
+
+def _run(work: Callable[..., Awaitable[T]]) -> T:
+    """Run one unit of work in a system session, committing it; domain errors end the command cleanly."""
+    from domain.db import create_engine, session_factory
+    from domain.errors import DomainError
+    from domain.migrate import upgrade_async
+
+    settings = get_settings()
+
+    async def main() -> T:
+        if settings.is_sqlite:
+            settings.var_dir.mkdir(parents=True, exist_ok=True)
+            await upgrade_async(settings.database_url)
+        engine = create_engine(settings.database_url, echo=settings.sql_echo)
+        try:
+            async with session_factory(engine)() as session:
+                result = await work(session)
+                await session.commit()
+                return result
+        finally:
+            await engine.dispose()
+
+    try:
+        return asyncio.run(main())
+    except DomainError as error:
+        err.print(f"[red]error[/red] {error.code}: {error.message}")
+        raise typer.Exit(2)
+
+
+@cli.command()
+def serve(host: str = "127.0.0.1", port: int = 8000, reload: bool = False) -> None:
+    """Run the API (and, with no REDIS_URL, the workers in the same process)."""
+    import uvicorn
+
+    settings = get_settings()
+    where = "embedded: SQLite, in-process workers" if settings.embedded else "Postgres/Redis: run `sendgraph worker` too"
+    transport = f"SMTP {settings.smtp_url.split('@')[-1]}" if settings.smtp_url else f".eml files in {settings.outbox_dir}"
+    err.print(f"sendgraph ({where}); mail goes to {transport}")
+    err.print(f"GraphiQL: [bold]http://{host}:{port}/graphql[/bold]")
+    uvicorn.run("app.main:app", host=host, port=port, reload=reload, log_level="info")
+
+
+@cli.command()
+def worker(processes: int = 1, threads: int = 8) -> None:
+    """Run Dramatiq worker processes against REDIS_URL."""
+    if not get_settings().redis_url:
+        err.print("[red]error[/red] `sendgraph worker` needs REDIS_URL; the embedded default runs workers inside `sendgraph serve`.")
+        raise typer.Exit(2)
+    args = [sys.executable, "-m", "dramatiq", "workers.actors", "--processes", str(processes), "--threads", str(threads)]
+    os.execv(sys.executable, args)
+
+
+@cli.command()
+def migrate() -> None:
+    """Apply database migrations up to the newest."""
+    from domain.migrate import upgrade
+
+    settings = get_settings()
+    if settings.is_sqlite:
+        settings.var_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.database_url)
+    err.print("database is up to date")
+
+
+@tenant_cli.command("create")
+def tenant_create(slug: str = typer.Option(...), name: str = typer.Option(...), parent: str | None = None) -> None:
+    """Create a tenant (a sub-account with --parent SLUG)."""
+    from domain.tenants import service as tenants
+
+    async def work(session):
+        parent_id = (await tenants.find(session, slug=parent)).id if parent else None
+        return await tenants.create(session, slug=slug, name=name, parent_id=parent_id)
+
+    tenant = _run(work)
+    typer.echo(f"tenant {tenant.slug}: accountId={tenant.id} uuid={tenant.uuid}")
+
+
+@token_cli.command("create")
+def token_create(tenant: str = typer.Option(..., help="Tenant slug"), role: str = typer.Option("write", help="read, write or admin")) -> None:
+    """Issue a bearer token for one tenant; prints only the token."""
+    from app.auth import issue_token
+    from domain.identity.models import Role
+    from domain.identity.service import issue_token_credential
+    from domain.tenants import service as tenants
+
+    if role.upper() not in Role.__members__:
+        err.print("[red]error[/red] --role must be read, write or admin")
+        raise typer.Exit(2)
+
+    async def work(session):
+        found = await tenants.find(session, slug=tenant)
+        return await issue_token_credential(session, tenant_id=found.id, role=Role[role.upper()], description="sendgraph token create")
+
+    typer.echo(issue_token(get_settings(), _run(work)))
+
+
+@cli.command()
+def demo() -> None:
+    """Seed a `demo` tenant with a list, contacts, a template, an event and a campaign; print an admin token."""
+    from app.auth import issue_token
+    from domain.demo import seed
+
+    credential = _run(seed)
+    err.print("demo tenant ready: slug=demo; paste this into GraphiQL's headers as {\"Authorization\": \"Bearer <token>\"}")
+    typer.echo(issue_token(get_settings(), credential))
+
+
+@schema_cli.command("export")
+def schema_export(path: Path = typer.Option(Path("schema.graphql"), help="Where to write the SDL")) -> None:
+    """Write the GraphQL SDL (schema.graphql at the root is checked by a test)."""
+    from schema.graph import schema
+
+    path.write_text(schema.as_str() + "\n")
+    err.print(f"wrote {path}")
+
+
+def main() -> None:
+    cli()

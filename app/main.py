@@ -1,0 +1,84 @@
+"""The ASGI application: GraphQL at /graphql, GraphiQL assets, health probes.
+
+`app.main:app` is what `sendgraph serve` and any ASGI server run.
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import AsyncIterator
+
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse
+from starlette.routing import Mount, Route
+
+from app.graphiql import GRAPHIQL_STATIC_PREFIX, static_files
+from app.graphql import GraphQLApp
+from app.settings import Settings, get_settings
+from domain.db import create_engine, session_factory
+
+log = logging.getLogger("sendgraph")
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or get_settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        from workers import embedded  # the broker is configured on import, so only once the app starts
+
+        engine = create_engine(settings.database_url, echo=settings.sql_echo)
+        if settings.is_sqlite:
+            from domain.migrate import upgrade_async
+
+            settings.var_dir.mkdir(parents=True, exist_ok=True)
+            await upgrade_async(settings.database_url)  # the embedded default creates its schema on first start
+        app.state.engine = engine
+        graphql.sessions = session_factory(engine)
+        worker = embedded.start(settings)
+        try:
+            yield
+        finally:
+            embedded.stop(worker)
+            await engine.dispose()
+
+    async def healthz(request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> JSONResponse:
+        from workers.broker import broker
+
+        checks = {}
+        try:
+            async with request.app.state.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+            checks["database"] = "ok"
+        except Exception as exc:  # report, don't crash: this is a probe
+            checks["database"] = f"unreachable: {type(exc).__name__}"
+        try:
+            if hasattr(broker, "client"):
+                broker.client.ping()
+            checks["broker"] = "ok"
+        except Exception as exc:
+            checks["broker"] = f"unreachable: {type(exc).__name__}"
+        ready = all(v == "ok" for v in checks.values())
+        return JSONResponse({"status": "ready" if ready else "not ready", **checks}, status_code=200 if ready else 503)
+
+    from schema.graph import schema
+
+    graphql = GraphQLApp(schema, sessions=None, settings=settings)
+    return Starlette(
+        routes=[
+            Route("/", lambda request: RedirectResponse("/graphql")),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Mount(GRAPHIQL_STATIC_PREFIX, app=static_files(), name="graphiql-static"),
+        ],
+        lifespan=lifespan,
+    )
+
+
+app = create_app()

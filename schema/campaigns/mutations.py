@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from domain.campaigns import service
+from schema.campaigns.types import Campaign
+from schema.enums import CampaignKind
+from schema.errors import UserError, returns_user_errors
+from schema.ids import decode_id, given
+from schema.permissions import IsAuthenticated
+from schema.tenants.mutations import DeleteInput, DeletePayload
+
+
+@strawberry.input(description="A Contactflow automation step or an Especial workflow action.")
+class CampaignStepInput:
+    type: str
+    name: str | None = None
+    delay_seconds: int = 0
+    condition: str | None = None
+    template_id: strawberry.ID | None = None
+    settings: JSON | None = None
+
+
+@strawberry.input
+class CreateCampaignInput:
+    tenant_id: strawberry.ID
+    name: str
+    kind: CampaignKind = CampaignKind.NEWSLETTER
+    template_id: strawberry.ID | None = None
+    list_id: strawberry.ID | None = None
+    segment_id: strawberry.ID | None = None
+    audience_filter: JSON | None = strawberry.field(default=None, description='e.g. [{"field": "language", "op": "eq", "value": "de"}]')
+    options: JSON | None = None
+    steps: list[CampaignStepInput] | None = None
+
+
+@strawberry.input
+class UpdateCampaignInput:
+    id: strawberry.ID
+    name: str | None = strawberry.UNSET
+    template_id: strawberry.ID | None = strawberry.UNSET
+    list_id: strawberry.ID | None = strawberry.UNSET
+    segment_id: strawberry.ID | None = strawberry.UNSET
+    audience_filter: JSON | None = strawberry.UNSET
+    options: JSON | None = strawberry.UNSET
+    steps: list[CampaignStepInput] | None = strawberry.UNSET
+
+
+@strawberry.input
+class LaunchCampaignInput:
+    campaign_id: strawberry.ID
+    at: datetime | None = strawberry.field(default=None, description="Schedule for this time (with a time zone); now when absent.")
+
+
+@strawberry.input
+class CancelCampaignInput:
+    campaign_id: strawberry.ID
+
+
+@strawberry.type
+class CampaignPayload:
+    campaign: Campaign | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+REFERENCE_TYPES = {"template_id": "Template", "list_id": "ContactList", "segment_id": "Segment"}
+
+
+def _fields(fields: dict) -> dict:
+    """Global ids to database ids, null JSON to empty, steps to dicts."""
+    for name, type_name in REFERENCE_TYPES.items():
+        if name in fields:
+            fields[name] = decode_id(fields[name], type_name, field=name)
+    for name, empty in (("audience_filter", []), ("options", {})):
+        if name in fields and fields[name] is None:
+            fields[name] = empty
+    if "steps" in fields:
+        fields["steps"] = [
+            {**vars(s), "template_id": decode_id(s.template_id, "Template", field="steps.templateId"), "settings": s.settings or {}}
+            for s in fields["steps"] or []
+        ]
+    return fields
+
+
+@strawberry.type
+class CampaignMutations:
+    @strawberry.mutation(permission_classes=[IsAuthenticated])
+    @returns_user_errors(CampaignPayload)
+    async def create_campaign(self, info: Info, input: CreateCampaignInput) -> CampaignPayload:
+        fields = _fields(given(input, exclude=("tenant_id",)))
+        campaign = await service.create(info.context.session, tenant_id=decode_id(input.tenant_id, "Tenant", field="tenantId"), **fields)
+        await info.context.session.commit()
+        return CampaignPayload(campaign=Campaign.from_model(campaign))
+
+    @strawberry.mutation(permission_classes=[IsAuthenticated])
+    @returns_user_errors(CampaignPayload)
+    async def update_campaign(self, info: Info, input: UpdateCampaignInput) -> CampaignPayload:
+        campaign = await service.update(
+            info.context.session, campaign_id=decode_id(input.id, "Campaign", field="id"), changes=_fields(given(input, exclude=("id",)))
+        )
+        await info.context.session.commit()
+        return CampaignPayload(campaign=Campaign.from_model(campaign))
+
+    @strawberry.mutation(permission_classes=[IsAuthenticated])
+    @returns_user_errors(DeletePayload)
+    async def delete_campaign(self, info: Info, input: DeleteInput) -> DeletePayload:
+        await service.delete(info.context.session, campaign_id=decode_id(input.id, "Campaign", field="id"))
+        await info.context.session.commit()
+        return DeletePayload(deleted_id=input.id)
+
+    @strawberry.mutation(permission_classes=[IsAuthenticated], description="Send now, or schedule with `at`; workers expand the audience.")
+    @returns_user_errors(CampaignPayload)
+    async def launch_campaign(self, info: Info, input: LaunchCampaignInput) -> CampaignPayload:
+        campaign = await service.launch(info.context.session, campaign_id=decode_id(input.campaign_id, "Campaign", field="campaignId"), at=input.at)
+        await info.context.session.commit()
+        return CampaignPayload(campaign=Campaign.from_model(campaign))
+
+    @strawberry.mutation(permission_classes=[IsAuthenticated], description="Queued messages are cancelled; the campaign never sends again.")
+    @returns_user_errors(CampaignPayload)
+    async def cancel_campaign(self, info: Info, input: CancelCampaignInput) -> CampaignPayload:
+        campaign = await service.cancel(info.context.session, campaign_id=decode_id(input.campaign_id, "Campaign", field="campaignId"))
+        await info.context.session.commit()
+        return CampaignPayload(campaign=Campaign.from_model(campaign))

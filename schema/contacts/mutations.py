@@ -1,0 +1,158 @@
+from __future__ import annotations
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from domain.contacts import service
+from schema.contacts.types import Contact, ContactList, ListMember
+from schema.enums import SubscriptionStatus
+from schema.errors import UserError, returns_user_errors
+from schema.ids import decode_id, given
+from schema.permissions import IsAuthenticated
+from schema.tenants.mutations import DeleteInput, DeletePayload
+
+
+@strawberry.input
+class CreateContactInput:
+    tenant_id: strawberry.ID
+    email: str | None = None
+    phone: str | None = None
+    external_id: str | None = None
+    clab_uuid: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    language: str | None = None
+    attributes: JSON | None = None
+    tags: list[str] | None = None
+    interests: list[str] | None = None
+    list_ids: list[strawberry.ID] | None = strawberry.field(default=None, description="Subscribe the new contact to these lists.")
+
+
+@strawberry.input
+class UpdateContactInput:
+    id: strawberry.ID
+    email: str | None = strawberry.UNSET
+    phone: str | None = strawberry.UNSET
+    external_id: str | None = strawberry.UNSET
+    clab_uuid: str | None = strawberry.UNSET
+    first_name: str | None = strawberry.UNSET
+    last_name: str | None = strawberry.UNSET
+    language: str | None = strawberry.UNSET
+    attributes: JSON | None = strawberry.UNSET
+    tags: list[str] | None = strawberry.UNSET
+    interests: list[str] | None = strawberry.UNSET
+
+
+@strawberry.input
+class CreateListInput:
+    tenant_id: strawberry.ID
+    name: str
+    description: str | None = None
+    double_opt_in: bool = False
+
+
+@strawberry.input
+class UpdateListInput:
+    id: strawberry.ID
+    name: str | None = strawberry.UNSET
+    description: str | None = strawberry.UNSET
+    double_opt_in: bool | None = strawberry.UNSET
+
+
+@strawberry.input
+class SubscribeContactInput:
+    list_id: strawberry.ID
+    contact_id: strawberry.ID
+    status: SubscriptionStatus = SubscriptionStatus.SUBSCRIBED
+
+
+@strawberry.type
+class ContactPayload:
+    contact: Contact | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class ListPayload:
+    list: ContactList | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class SubscribeContactPayload:
+    member: ListMember | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+def _contact_fields(fields: dict) -> dict:
+    for name in ("attributes", "tags", "interests"):
+        if name in fields and fields[name] is None:
+            fields[name] = {} if name == "attributes" else []
+    return fields
+
+
+@strawberry.type
+class ContactMutations:
+    @strawberry.mutation(permission_classes=[IsAuthenticated])
+    @returns_user_errors(ContactPayload)
+    async def create_contact(self, info: Info, input: CreateContactInput) -> ContactPayload:
+        fields = _contact_fields(given(input, exclude=("tenant_id", "list_ids")))
+        list_ids = [decode_id(i, "ContactList", field="listIds") for i in input.list_ids or []]
+        contact = await service.create_contact(
+            info.context.session, tenant_id=decode_id(input.tenant_id, "Tenant", field="tenantId"), list_ids=list_ids, **fields
+        )
+        await info.context.session.commit()
+        return ContactPayload(contact=Contact.from_model(contact))
+
+    @strawberry.mutation(permission_classes=[IsAuthenticated])
+    @returns_user_errors(ContactPayload)
+    async def update_contact(self, info: Info, input: UpdateContactInput) -> ContactPayload:
+        contact = await service.update_contact(
+            info.context.session, contact_id=decode_id(input.id, "Contact", field="id"), changes=_contact_fields(given(input, exclude=("id",)))
+        )
+        await info.context.session.commit()
+        return ContactPayload(contact=Contact.from_model(contact))
+
+    @strawberry.mutation(permission_classes=[IsAuthenticated])
+    @returns_user_errors(DeletePayload)
+    async def delete_contact(self, info: Info, input: DeleteInput) -> DeletePayload:
+        await service.delete_contact(info.context.session, contact_id=decode_id(input.id, "Contact", field="id"))
+        await info.context.session.commit()
+        return DeletePayload(deleted_id=input.id)
+
+    @strawberry.mutation(permission_classes=[IsAuthenticated])
+    @returns_user_errors(ListPayload)
+    async def create_list(self, info: Info, input: CreateListInput) -> ListPayload:
+        contact_list = await service.create_list(
+            info.context.session, tenant_id=decode_id(input.tenant_id, "Tenant", field="tenantId"),
+            name=input.name, description=input.description, double_opt_in=input.double_opt_in,
+        )
+        await info.context.session.commit()
+        return ListPayload(list=ContactList.from_model(contact_list))
+
+    @strawberry.mutation(permission_classes=[IsAuthenticated])
+    @returns_user_errors(ListPayload)
+    async def update_list(self, info: Info, input: UpdateListInput) -> ListPayload:
+        contact_list = await service.update_list(
+            info.context.session, list_id=decode_id(input.id, "ContactList", field="id"), changes=given(input, exclude=("id",))
+        )
+        await info.context.session.commit()
+        return ListPayload(list=ContactList.from_model(contact_list))
+
+    @strawberry.mutation(permission_classes=[IsAuthenticated])
+    @returns_user_errors(DeletePayload)
+    async def delete_list(self, info: Info, input: DeleteInput) -> DeletePayload:
+        await service.delete_list(info.context.session, list_id=decode_id(input.id, "ContactList", field="id"))
+        await info.context.session.commit()
+        return DeletePayload(deleted_id=input.id)
+
+    @strawberry.mutation(permission_classes=[IsAuthenticated], description="Add a contact to a list, or change its status there.")
+    @returns_user_errors(SubscribeContactPayload)
+    async def subscribe_contact(self, info: Info, input: SubscribeContactInput) -> SubscribeContactPayload:
+        member = await service.subscribe(
+            info.context.session, list_id=decode_id(input.list_id, "ContactList", field="listId"),
+            contact_id=decode_id(input.contact_id, "Contact", field="contactId"), status=input.status,
+        )
+        await info.context.session.commit()
+        return SubscribeContactPayload(member=ListMember.from_model(member))

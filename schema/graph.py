@@ -1,0 +1,23 @@
+"""The schema: root query and every aggregate's mutations."""
+from __future__ import annotations
+
+import strawberry
+from strawberry.tools import merge_types
+
+from schema.campaigns.mutations import CampaignMutations
+from schema.contacts.mutations import ContactMutations
+from schema.events.mutations import EventMutations
+from schema.extensions import CloseSession
+from schema.messaging.mutations import MessagingMutations
+from schema.queries import NODE_TYPES, Query
+from schema.templates.mutations import TemplateMutations
+from schema.tenants.mutations import TenantMutations
+
+Mutation = merge_types(
+    "Mutation",
+    (TenantMutations, ContactMutations, TemplateMutations, EventMutations, CampaignMutations, MessagingMutations),
+)
+
+schema = strawberry.Schema(
+    query=Query, mutation=Mutation, types=[cls for cls, _ in NODE_TYPES.values()], extensions=[CloseSession]
+)
