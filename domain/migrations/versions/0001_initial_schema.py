@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 17:39:12.817802
+Create Date: 2026-11-23 17:43:27.719011
 """
 from alembic import op
 import sqlalchemy as sa
@@ -69,7 +69,7 @@ def upgrade() -> None:
     sa.Column('updated_at', domain.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_api_credentials_tenant_id_tenants'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_api_credentials')),
-    sa.UniqueConstraint('kind', 'key', name=op.f('uq_api_credentials_kind'))
+    sa.UniqueConstraint('kind', 'key', name=op.f('uq_api_credentials_kind_key'))
     )
     with op.batch_alter_table('api_credentials', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_api_credentials_tenant_id'), ['tenant_id'], unique=False)
@@ -84,7 +84,7 @@ def upgrade() -> None:
     sa.Column('updated_at', domain.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_brands_tenant_id_tenants'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_brands')),
-    sa.UniqueConstraint('tenant_id', 'slug', name=op.f('uq_brands_tenant_id'))
+    sa.UniqueConstraint('tenant_id', 'slug', name=op.f('uq_brands_tenant_id_slug'))
     )
     with op.batch_alter_table('brands', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_brands_tenant_id'), ['tenant_id'], unique=False)
@@ -120,8 +120,8 @@ def upgrade() -> None:
     sa.Column('updated_at', domain.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_contacts_tenant_id_tenants'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_contacts')),
-    sa.UniqueConstraint('tenant_id', 'email', name=op.f('uq_contacts_tenant_id')),
-    sa.UniqueConstraint('tenant_id', 'external_id', name=op.f('uq_contacts_tenant_id'))
+    sa.UniqueConstraint('tenant_id', 'email', name=op.f('uq_contacts_tenant_id_email')),
+    sa.UniqueConstraint('tenant_id', 'external_id', name=op.f('uq_contacts_tenant_id_external_id'))
     )
     with op.batch_alter_table('contacts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_contacts_tenant_id'), ['tenant_id'], unique=False)
@@ -137,7 +137,7 @@ def upgrade() -> None:
     sa.Column('updated_at', domain.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_dictionaries_tenant_id_tenants'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_dictionaries')),
-    sa.UniqueConstraint('tenant_id', 'api_name', name=op.f('uq_dictionaries_tenant_id'))
+    sa.UniqueConstraint('tenant_id', 'api_name', name=op.f('uq_dictionaries_tenant_id_api_name'))
     )
     with op.batch_alter_table('dictionaries', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_dictionaries_tenant_id'), ['tenant_id'], unique=False)
@@ -157,7 +157,7 @@ def upgrade() -> None:
     sa.Column('updated_at', domain.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_events_tenant_id_tenants'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_events')),
-    sa.UniqueConstraint('tenant_id', 'type', 'slug', name=op.f('uq_events_tenant_id'))
+    sa.UniqueConstraint('tenant_id', 'type', 'slug', name=op.f('uq_events_tenant_id_type_slug'))
     )
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_events_tenant_id'), ['tenant_id'], unique=False)
@@ -170,7 +170,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_memberships_tenant_id_tenants'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_memberships_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_memberships')),
-    sa.UniqueConstraint('user_id', 'tenant_id', name=op.f('uq_memberships_user_id'))
+    sa.UniqueConstraint('user_id', 'tenant_id', name=op.f('uq_memberships_user_id_tenant_id'))
     )
     with op.batch_alter_table('memberships', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_memberships_tenant_id'), ['tenant_id'], unique=False)
@@ -184,7 +184,7 @@ def upgrade() -> None:
     sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_suppressions_tenant_id_tenants'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_suppressions')),
-    sa.UniqueConstraint('tenant_id', 'address', name=op.f('uq_suppressions_tenant_id'))
+    sa.UniqueConstraint('tenant_id', 'address', name=op.f('uq_suppressions_tenant_id_address'))
     )
     with op.batch_alter_table('suppressions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_suppressions_tenant_id'), ['tenant_id'], unique=False)
@@ -219,7 +219,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['list_id'], ['contact_lists.id'], name=op.f('fk_list_members_list_id_contact_lists'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_list_members_tenant_id_tenants'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_list_members')),
-    sa.UniqueConstraint('list_id', 'contact_id', name=op.f('uq_list_members_list_id'))
+    sa.UniqueConstraint('list_id', 'contact_id', name=op.f('uq_list_members_list_id_contact_id'))
     )
     with op.batch_alter_table('list_members', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_list_members_contact_id'), ['contact_id'], unique=False)
@@ -295,7 +295,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['sender_id'], ['senders.id'], name=op.f('fk_templates_sender_id_senders'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_templates_tenant_id_tenants'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_templates')),
-    sa.UniqueConstraint('tenant_id', 'api_name', name=op.f('uq_templates_tenant_id'))
+    sa.UniqueConstraint('tenant_id', 'api_name', name=op.f('uq_templates_tenant_id_api_name'))
     )
     with op.batch_alter_table('templates', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_templates_tenant_id'), ['tenant_id'], unique=False)
@@ -370,7 +370,7 @@ def upgrade() -> None:
     sa.Column('headers', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['template_id'], ['templates.id'], name=op.f('fk_template_parts_template_id_templates'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_template_parts')),
-    sa.UniqueConstraint('template_id', 'language', name=op.f('uq_template_parts_template_id'))
+    sa.UniqueConstraint('template_id', 'language', name=op.f('uq_template_parts_template_id_language'))
     )
     with op.batch_alter_table('template_parts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_template_parts_template_id'), ['template_id'], unique=False)
@@ -427,7 +427,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['template_id'], ['templates.id'], name=op.f('fk_messages_template_id_templates'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_messages_tenant_id_tenants'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_messages')),
-    sa.UniqueConstraint('tenant_id', 'idempotency_key', name=op.f('uq_messages_tenant_id'))
+    sa.UniqueConstraint('tenant_id', 'idempotency_key', name=op.f('uq_messages_tenant_id_idempotency_key'))
     )
     with op.batch_alter_table('messages', schema=None) as batch_op:
         batch_op.create_index('ix_messages_campaign', ['campaign_id', 'contact_id'], unique=False)
