@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import builtins
+
 import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
@@ -76,7 +78,7 @@ class ContactPayload:
 @strawberry.type
 class ListPayload:
     list: ContactList | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    user_errors: builtins.list[UserError] = strawberry.field(default_factory=builtins.list)
 
 
 @strawberry.type
