@@ -35,6 +35,7 @@ class Settings:
     var_dir: Path
     database_url: str
     redis_url: str | None
+    redis_namespace: str
     smtp_url: str | None
     outbox_dir: Path
     secret_key: str
@@ -62,6 +63,8 @@ def get_settings() -> Settings:
         var_dir=var_dir,
         database_url=os.environ.get("DATABASE_URL") or f"sqlite+aiosqlite:///{var_dir / 'sendgraph.db'}",
         redis_url=os.environ.get("REDIS_URL") or None,
+        # Separate deployments (or test runs) can share one Redis without taking each other's jobs.
+        redis_namespace=os.environ.get("SENDGRAPH_REDIS_NAMESPACE", "sendgraph"),
         smtp_url=os.environ.get("SMTP_URL") or None,
         outbox_dir=Path(os.environ.get("OUTBOX_DIR") or var_dir / "outbox").resolve(),
         secret_key=_secret_key(var_dir),

@@ -14,7 +14,7 @@ from app.settings import get_settings
 
 def _make_broker() -> dramatiq.Broker:
     settings = get_settings()
-    broker = RedisBroker(url=settings.redis_url) if settings.redis_url else StubBroker()
+    broker = RedisBroker(url=settings.redis_url, namespace=settings.redis_namespace) if settings.redis_url else StubBroker()
     broker.add_middleware(AsyncIO())  # async actors share one event loop per worker process
     return broker
 

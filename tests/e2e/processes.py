@@ -13,7 +13,7 @@ from typing import Iterator
 import httpx
 
 SENDGRAPH = str(Path(sys.executable).with_name("sendgraph"))
-SENDGRAPH_ENV = ("DATABASE_URL", "REDIS_URL", "SMTP_URL", "OUTBOX_DIR", "SECRET_KEY", "SENDGRAPH_VAR_DIR")
+SENDGRAPH_ENV = ("DATABASE_URL", "REDIS_URL", "SMTP_URL", "OUTBOX_DIR", "SECRET_KEY", "SENDGRAPH_VAR_DIR", "SENDGRAPH_REDIS_NAMESPACE")
 
 
 def environment(**overrides: str) -> dict[str, str]:

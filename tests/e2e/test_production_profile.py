@@ -5,13 +5,14 @@ import httpx
 
 from tests.e2e.flow import send_and_wait_until_sent
 from tests.e2e.processes import environment, free_port, run, running
-from tests.support.environment import DATABASE_URL, SMTP_PORT, TEST_REDIS_URL
+from tests.support.environment import DATABASE_NAME, DATABASE_URL, SMTP_PORT, TEST_REDIS_URL
 
 
 def test_separate_worker_process_delivers_through_smtp(tmp_path, migrated, mailbox):
     env = environment(
         DATABASE_URL=DATABASE_URL,
-        REDIS_URL=TEST_REDIS_URL.rsplit("/", 1)[0] + "/5",  # its own queue: the in-test workers must not take these jobs
+        REDIS_URL=TEST_REDIS_URL,
+        SENDGRAPH_REDIS_NAMESPACE=f"{DATABASE_NAME}-e2e",  # its own queues: the in-test workers must not take these jobs
         SMTP_URL=f"smtp://127.0.0.1:{SMTP_PORT}",
         SECRET_KEY="production-profile-secret-key-for-hs256-tokens",
     )

@@ -49,4 +49,5 @@ os.environ.update(
     SMTP_URL=f"smtp://127.0.0.1:{SMTP_PORT}",
     SECRET_KEY="test-secret-key-that-is-long-enough-for-hs256",
     SENDGRAPH_VAR_DIR=str(VAR_DIR),
+    SENDGRAPH_REDIS_NAMESPACE=DATABASE_NAME,  # concurrent test runs share Redis, never each other's jobs
 )
