@@ -1,11 +1,25 @@
 """Per-request dataloaders: every relation of every page loads in one batched SELECT."""
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from aiodataloader import DataLoader
 from sqlalchemy import select
+from sqlalchemy.engine import Result
 from sqlalchemy.ext.asyncio import AsyncSession
+
+
+async def execute(session: AsyncSession, statement: Any) -> Result:
+    """Run a read on the request's session, one at a time.
+
+    GraphQL resolves sibling fields concurrently (a payload's `template` and `list`), but an
+    AsyncSession allows one operation at a time: after a mutation commits, two loaders racing
+    to open its next connection fail with "concurrent operations are not permitted".
+    """
+    lock = session.info.setdefault("graphql_lock", asyncio.Lock())
+    async with lock:
+        return await session.execute(statement)
 
 
 class ModelLoader(DataLoader):
@@ -17,7 +31,7 @@ class ModelLoader(DataLoader):
         self.model = model
 
     async def batch_load_fn(self, ids: list[int]) -> list[Any]:
-        rows = (await self.session.execute(select(self.model).where(self.model.id.in_(ids)))).scalars()
+        rows = (await execute(self.session, select(self.model).where(self.model.id.in_(ids)))).scalars()
         by_id = {row.id: row for row in rows}
         return [by_id.get(i) for i in ids]
 
@@ -53,7 +67,7 @@ class ChildrenLoader(DataLoader):
 
     async def batch_load_fn(self, parent_ids: list[int]) -> list[list[Any]]:
         model = self.column.class_
-        rows = (await self.session.execute(select(model).where(self.column.in_(parent_ids)).order_by(model.id))).scalars()
+        rows = (await execute(self.session, select(model).where(self.column.in_(parent_ids)).order_by(model.id))).scalars()
         grouped: dict[int, list[Any]] = {i: [] for i in parent_ids}
         for row in rows:
             grouped[getattr(row, self.column.key)].append(row)

@@ -10,6 +10,8 @@ from graphql import GraphQLError
 from sqlalchemy import Select, func, select
 from strawberry.types import Info
 
+from schema.loaders import execute
+
 T = TypeVar("T")
 
 
@@ -69,7 +71,7 @@ class Connection(Generic[T]):
 
     @strawberry.field(description="How many items match, whatever the page (counted in SQL).")
     async def total_count(self, info: Info) -> int:
-        return (await info.context.session.execute(self.count_query)).scalar_one()
+        return (await execute(info.context.session, self.count_query)).scalar_one()
 
     @strawberry.field(description="The page's nodes, without edges.")
     def nodes(self) -> list[T]:
@@ -118,13 +120,13 @@ async def paginate(
     forward_order = key.desc() if descending else key.asc()
     backward_order = key.asc() if descending else key.desc()
     if last is not None:
-        rows = list((await info.context.session.execute(query.order_by(backward_order).limit(last + 1))).scalars())
+        rows = list((await execute(info.context.session, query.order_by(backward_order).limit(last + 1))).scalars())
         has_more = len(rows) > last
         rows = list(reversed(rows[:last]))
         has_next, has_previous = before is not None, has_more
     else:
         size = cap if first is None else first
-        rows = list((await info.context.session.execute(query.order_by(forward_order).limit(size + 1))).scalars())
+        rows = list((await execute(info.context.session, query.order_by(forward_order).limit(size + 1))).scalars())
         has_more = len(rows) > size
         rows = rows[:size]
         has_next, has_previous = has_more, after is not None
