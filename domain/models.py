@@ -1,6 +1,6 @@
 """Every model, imported once so the metadata (and Alembic) sees all tables."""
 from domain.brands.models import Brand, Channel, Sender
-from domain.campaigns.models import Campaign, CampaignKind, CampaignStatus, CampaignStep
+from domain.campaigns.models import Campaign, CampaignKind, CampaignStatus, CampaignStep, Enrollment, EnrollmentStatus
 from domain.contacts.models import Contact, ContactList, ListMember, Segment, SubscriptionStatus, Suppression
 from domain.events.models import Event, EventType
 from domain.identity.models import ApiCredential, CredentialKind, Membership, Role, User
@@ -18,7 +18,7 @@ from domain.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ApiCredential", "Brand", "Campaign", "CampaignKind", "CampaignStatus", "CampaignStep", "Channel",
-    "Contact", "ContactList", "CredentialKind", "Dictionary", "Event", "EventType", "ListMember",
+    "Contact", "ContactList", "CredentialKind", "Dictionary", "Enrollment", "EnrollmentStatus", "Event", "EventType", "ListMember",
     "Membership", "Message", "MessageEvent", "MessageEventType", "MessageStatus", "Process",
     "ProcessStatus", "Role", "Segment", "Sender", "SubscriptionStatus", "Suppression", "Template",
     "TemplatePart", "Tenant", "TenantScoped", "User", "WebhookDelivery", "WebhookEndpoint",

@@ -41,3 +41,4 @@ class Sender(TenantScoped, Timestamped, Base):
     provider: Mapped[str | None] = mapped_column(String(50))  # transport name; None = configured default
     verified: Mapped[bool] = mapped_column(default=False)
     is_default: Mapped[bool] = mapped_column(default=False)
+    settings: Mapped[dict] = mapped_column(default=dict)  # provider options, language, confirmation time

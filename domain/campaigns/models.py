@@ -5,10 +5,10 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from domain.db import Base, BigId, IdPk, Timestamped
+from domain.db import Base, BigId, IdPk, Timestamped, utcnow
 from domain.tenants.models import TenantScoped
 
 
@@ -51,6 +51,8 @@ class Campaign(TenantScoped, Timestamped, Base):
     id: Mapped[IdPk]
     kind: Mapped[CampaignKind] = mapped_column(default=CampaignKind.NEWSLETTER)
     name: Mapped[str] = mapped_column(String(200))
+    # The dialect's own string id: Marigold journey apiName, Contactflow automation UUID, Especial workflow id.
+    external_id: Mapped[str | None] = mapped_column(String(200), index=True)
     status: Mapped[CampaignStatus] = mapped_column(default=CampaignStatus.DRAFT, index=True)
     template_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("templates.id", ondelete="SET NULL"))
     sender_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("senders.id", ondelete="SET NULL"))
@@ -79,9 +81,35 @@ class CampaignStep(Base):
     id: Mapped[IdPk]
     campaign_id: Mapped[int] = mapped_column(BigId, ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(default=0)
+    external_id: Mapped[str | None] = mapped_column(String(200))  # Contactflow step UUID, Especial action id
     type: Mapped[str] = mapped_column(String(50))  # send_email, send_sms, wait, condition...
     name: Mapped[str | None] = mapped_column(String(200))
     delay_seconds: Mapped[int] = mapped_column(default=0)
     condition: Mapped[str | None] = mapped_column(String(50))  # opened, not_opened, clicked, ...
     template_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("templates.id", ondelete="SET NULL"))
     settings: Mapped[dict] = mapped_column(default=dict)
+
+
+class EnrollmentStatus(enum.Enum):
+    ACTIVE = "active"
+    FINISHED = "finished"
+    CANCELLED = "cancelled"
+    ERROR = "error"
+
+
+class Enrollment(TenantScoped, Base):
+    """A contact travelling through a multi-step campaign: a Contactflow customer/token in an automation,
+    an Especial workflow subscriber."""
+
+    __tablename__ = "enrollments"
+    __table_args__ = (UniqueConstraint("campaign_id", "contact_id"),)
+
+    id: Mapped[IdPk]
+    campaign_id: Mapped[int] = mapped_column(BigId, ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int] = mapped_column(BigId, ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    status: Mapped[EnrollmentStatus] = mapped_column(default=EnrollmentStatus.ACTIVE)
+    step_position: Mapped[int] = mapped_column(default=0)
+    entered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    step_entered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    error: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[dict] = mapped_column(default=dict)  # where it came from: Contactflow sourceUuid / packet, import id

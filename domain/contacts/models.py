@@ -46,6 +46,7 @@ class ContactList(TenantScoped, Timestamped, Base):
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
     double_opt_in: Mapped[bool] = mapped_column(default=False)
+    settings: Mapped[dict] = mapped_column(default=dict)  # language, redirections, default sender, policy
 
 
 class ListMember(TenantScoped, Base):
@@ -68,6 +69,8 @@ class Segment(TenantScoped, Timestamped, Base):
     list_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("contact_lists.id", ondelete="CASCADE"))
     # Conditions on contact fields, e.g. [{"field": "language", "op": "eq", "value": "de"}].
     rules: Mapped[list] = mapped_column(default=list)
+    # The dialect's own expression as received (Especial query/FIQL, Marigold filter), kept verbatim.
+    expression: Mapped[str | None] = mapped_column(Text)
 
 
 class Suppression(TenantScoped, Base):

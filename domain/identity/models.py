@@ -27,6 +27,7 @@ class User(Timestamped, Base):
     name: Mapped[str | None] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
+    profile: Mapped[dict] = mapped_column(default=dict)  # title, phones, language, timezone
 
 
 class Membership(Base):

@@ -61,6 +61,7 @@ class Message(TenantScoped, Base):
     campaign_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("campaigns.id", ondelete="SET NULL"))
     contact_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("contacts.id", ondelete="SET NULL"))
     template_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("templates.id", ondelete="SET NULL"))
+    step_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("campaign_steps.id", ondelete="SET NULL"))
     language: Mapped[str | None] = mapped_column(String(16))
     # Inline Jinja2 sources {subject, html, text}, used instead of a template; rendered with `data`.
     source: Mapped[dict] = mapped_column(default=dict)
@@ -78,6 +79,7 @@ class Message(TenantScoped, Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    scheduled_at: Mapped[datetime | None]  # not before this time (Doxie scheduled mails, Especial send_at)
     sent_at: Mapped[datetime | None]
     delivered_at: Mapped[datetime | None]
 
@@ -94,6 +96,8 @@ class MessageEventType(enum.Enum):
     CLICKED = "clicked"
     COMPLAINED = "complained"
     UNSUBSCRIBED = "unsubscribed"
+    REPLIED = "replied"  # an inbound answer (RCS/SMS reply)
+    SCANNED = "scanned"  # a QR code visit
 
 
 class MessageEvent(TenantScoped, Base):

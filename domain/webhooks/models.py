@@ -21,6 +21,7 @@ class WebhookEndpoint(TenantScoped, Timestamped, Base):
     basic_auth_password: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
     description: Mapped[str | None] = mapped_column(String(200))
+    settings: Mapped[dict] = mapped_column(default=dict)  # rate limit, list scope, dialect payload format
 
 
 class WebhookDelivery(TenantScoped, Base):

@@ -30,6 +30,7 @@ class CreateCampaignInput:
     tenant_id: strawberry.ID
     name: str
     kind: CampaignKind = CampaignKind.NEWSLETTER
+    external_id: str | None = None
     template_id: strawberry.ID | None = None
     list_id: strawberry.ID | None = None
     segment_id: strawberry.ID | None = None
@@ -42,6 +43,7 @@ class CreateCampaignInput:
 class UpdateCampaignInput:
     id: strawberry.ID
     name: str | None = strawberry.UNSET
+    external_id: str | None = strawberry.UNSET
     template_id: strawberry.ID | None = strawberry.UNSET
     list_id: strawberry.ID | None = strawberry.UNSET
     segment_id: strawberry.ID | None = strawberry.UNSET

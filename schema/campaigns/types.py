@@ -33,6 +33,7 @@ class Campaign(Node):
     model: strawberry.Private[models.Campaign]
     kind: CampaignKind
     name: str
+    external_id: str | None = strawberry.field(description="The dialect's own id: Marigold apiName, Contactflow automation UUID, Especial workflow id.")
     status: CampaignStatus
     audience_filter: JSON
     scheduled_at: datetime | None

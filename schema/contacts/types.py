@@ -78,6 +78,7 @@ class Segment(Node):
     model: strawberry.Private[models.Segment]
     name: str
     rules: JSON
+    expression: str | None = strawberry.field(description="The dialect's own segment expression, kept verbatim.")
     created_at: datetime
 
     @strawberry.field

@@ -46,6 +46,7 @@ class Message(Node):
     error: str | None
     created_at: datetime
     updated_at: datetime
+    scheduled_at: datetime | None
     sent_at: datetime | None
     delivered_at: datetime | None
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 17:43:27.719011
+Create Date: 2026-11-23 17:46:49.859263
 """
 from alembic import op
 import sqlalchemy as sa
@@ -49,6 +49,7 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=200), nullable=True),
     sa.Column('password_hash', sa.String(length=200), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('profile', sa.JSON(), nullable=False),
     sa.Column('created_at', domain.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', domain.db.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
@@ -94,6 +95,7 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('description', sa.Text(), nullable=True),
     sa.Column('double_opt_in', sa.Boolean(), nullable=False),
+    sa.Column('settings', sa.JSON(), nullable=False),
     sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('created_at', domain.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', domain.db.UTCDateTime(timezone=True), nullable=False),
@@ -198,6 +200,7 @@ def upgrade() -> None:
     sa.Column('basic_auth_password', sa.String(length=200), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('description', sa.String(length=200), nullable=True),
+    sa.Column('settings', sa.JSON(), nullable=False),
     sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('created_at', domain.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', domain.db.UTCDateTime(timezone=True), nullable=False),
@@ -249,6 +252,7 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('list_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('rules', sa.JSON(), nullable=False),
+    sa.Column('expression', sa.Text(), nullable=True),
     sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('created_at', domain.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', domain.db.UTCDateTime(timezone=True), nullable=False),
@@ -269,6 +273,7 @@ def upgrade() -> None:
     sa.Column('provider', sa.String(length=50), nullable=True),
     sa.Column('verified', sa.Boolean(), nullable=False),
     sa.Column('is_default', sa.Boolean(), nullable=False),
+    sa.Column('settings', sa.JSON(), nullable=False),
     sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('created_at', domain.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', domain.db.UTCDateTime(timezone=True), nullable=False),
@@ -326,6 +331,7 @@ def upgrade() -> None:
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('kind', sa.Enum('NEWSLETTER', 'SINGLE_BATCH', 'TRANSACTIONAL', 'AB_TEST', 'RECURRING', 'AUTOMATION', 'WORKFLOW', name='campaignkind', native_enum=False, length=32), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('external_id', sa.String(length=200), nullable=True),
     sa.Column('status', sa.Enum('DRAFT', 'SCHEDULED', 'RUNNING', 'SUSPENDED', 'SENT', 'CANCELLED', 'ARCHIVED', name='campaignstatus', native_enum=False, length=32), nullable=False),
     sa.Column('template_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('sender_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
@@ -349,6 +355,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_campaigns'))
     )
     with op.batch_alter_table('campaigns', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_campaigns_external_id'), ['external_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_campaigns_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_campaigns_tenant_id'), ['tenant_id'], unique=False)
 
@@ -379,6 +386,7 @@ def upgrade() -> None:
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('campaign_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('external_id', sa.String(length=200), nullable=True),
     sa.Column('type', sa.String(length=50), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=True),
     sa.Column('delay_seconds', sa.Integer(), nullable=False),
@@ -392,6 +400,28 @@ def upgrade() -> None:
     with op.batch_alter_table('campaign_steps', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_campaign_steps_campaign_id'), ['campaign_id'], unique=False)
 
+    op.create_table('enrollments',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('campaign_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('contact_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('status', sa.Enum('ACTIVE', 'FINISHED', 'CANCELLED', 'ERROR', name='enrollmentstatus', native_enum=False, length=32), nullable=False),
+    sa.Column('step_position', sa.Integer(), nullable=False),
+    sa.Column('entered_at', domain.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('step_entered_at', domain.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('error', sa.Text(), nullable=True),
+    sa.Column('source', sa.JSON(), nullable=False),
+    sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name=op.f('fk_enrollments_campaign_id_campaigns'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], name=op.f('fk_enrollments_contact_id_contacts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_enrollments_tenant_id_tenants'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_enrollments')),
+    sa.UniqueConstraint('campaign_id', 'contact_id', name=op.f('uq_enrollments_campaign_id_contact_id'))
+    )
+    with op.batch_alter_table('enrollments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_enrollments_campaign_id'), ['campaign_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_enrollments_contact_id'), ['contact_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_enrollments_tenant_id'), ['tenant_id'], unique=False)
+
     op.create_table('messages',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('channel', sa.Enum('EMAIL', 'SMS', 'MMS', 'PUSH', 'RCS', 'PAGE', name='channel', native_enum=False, length=32), nullable=False),
@@ -403,6 +433,7 @@ def upgrade() -> None:
     sa.Column('campaign_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('contact_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('template_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('step_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('language', sa.String(length=16), nullable=True),
     sa.Column('source', sa.JSON(), nullable=False),
     sa.Column('subject', sa.Text(), nullable=True),
@@ -418,12 +449,14 @@ def upgrade() -> None:
     sa.Column('error', sa.Text(), nullable=True),
     sa.Column('created_at', domain.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', domain.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('scheduled_at', domain.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('sent_at', domain.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('delivered_at', domain.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name=op.f('fk_messages_campaign_id_campaigns'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], name=op.f('fk_messages_contact_id_contacts'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['process_id'], ['processes.id'], name=op.f('fk_messages_process_id_processes'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['step_id'], ['campaign_steps.id'], name=op.f('fk_messages_step_id_campaign_steps'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['template_id'], ['templates.id'], name=op.f('fk_messages_template_id_templates'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_messages_tenant_id_tenants'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_messages')),
@@ -439,7 +472,7 @@ def upgrade() -> None:
     op.create_table('message_events',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('message_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('type', sa.Enum('QUEUED', 'SENDING', 'SENT', 'DELIVERED', 'BOUNCED', 'FAILED', 'CANCELLED', 'OPENED', 'CLICKED', 'COMPLAINED', 'UNSUBSCRIBED', name='messageeventtype', native_enum=False, length=32), nullable=False),
+    sa.Column('type', sa.Enum('QUEUED', 'SENDING', 'SENT', 'DELIVERED', 'BOUNCED', 'FAILED', 'CANCELLED', 'OPENED', 'CLICKED', 'COMPLAINED', 'UNSUBSCRIBED', 'REPLIED', 'SCANNED', name='messageeventtype', native_enum=False, length=32), nullable=False),
     sa.Column('detail', sa.JSON(), nullable=False),
     sa.Column('occurred_at', domain.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -469,6 +502,12 @@ def downgrade() -> None:
         batch_op.drop_index('ix_messages_campaign')
 
     op.drop_table('messages')
+    with op.batch_alter_table('enrollments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_enrollments_tenant_id'))
+        batch_op.drop_index(batch_op.f('ix_enrollments_contact_id'))
+        batch_op.drop_index(batch_op.f('ix_enrollments_campaign_id'))
+
+    op.drop_table('enrollments')
     with op.batch_alter_table('campaign_steps', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_campaign_steps_campaign_id'))
 
@@ -481,6 +520,7 @@ def downgrade() -> None:
     with op.batch_alter_table('campaigns', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_campaigns_tenant_id'))
         batch_op.drop_index(batch_op.f('ix_campaigns_status'))
+        batch_op.drop_index(batch_op.f('ix_campaigns_external_id'))
 
     op.drop_table('campaigns')
     with op.batch_alter_table('webhook_deliveries', schema=None) as batch_op:
