@@ -14,7 +14,7 @@ from domain.db import utcnow
 from domain.errors import DomainError
 from domain.messaging.models import Message, MessageEvent, MessageEventType, MessageStatus
 from domain.rendering import Rendered, render
-from domain.templates.models import Template
+from domain.templates.models import Dictionary, Template
 
 
 @dataclass(frozen=True)
@@ -55,9 +55,11 @@ async def prepare(session: AsyncSession, messages: list[Message]) -> list[Prepar
     if template_ids:
         rows = (await session.execute(select(Template).where(Template.id.in_(template_ids)))).scalars().all()
         templates = {t.id: t for t in rows}
+    labels = await _dictionaries(session, templates.values())
     prepared = []
     for message in messages:
         source = message.source
+        translations = {}
         if not source:
             template = templates.get(message.template_id)
             part = template.part_for(message.language) if template else None
@@ -66,8 +68,9 @@ async def prepare(session: AsyncSession, messages: list[Message]) -> list[Prepar
                 prepared.append(Prepared(message, None))
                 continue
             source = {"subject": part.subject, "html": part.html, "text": part.text}
+            translations = translate_labels(labels.get(template.dictionary_id, {}), part.language, template.default_language)
         try:
-            data = {"recipient": message.recipient, **message.data}
+            data = {"recipient": message.recipient, "t": translations, **message.data}
             content = render(subject=source.get("subject"), html=source.get("html"), text=source.get("text"), data=data)
         except DomainError as exc:
             mark_failed(session, message, code=exc.code, reason=exc.message)
@@ -76,6 +79,19 @@ async def prepare(session: AsyncSession, messages: list[Message]) -> list[Prepar
         message.subject, message.html, message.text = content.subject, content.html, content.text
         prepared.append(Prepared(message, content))
     return prepared
+
+
+async def _dictionaries(session: AsyncSession, templates) -> dict[int, dict]:
+    ids = {t.dictionary_id for t in templates if t.dictionary_id is not None}
+    if not ids:
+        return {}
+    rows = (await session.execute(select(Dictionary).where(Dictionary.id.in_(ids)))).scalars()
+    return {d.id: d.entries for d in rows}
+
+
+def translate_labels(entries: dict, language: str, fallback: str) -> dict:
+    """A dictionary's labels in one language (`{{ t.greeting }}`), falling back to the template's default language."""
+    return {key: by_language.get(language, by_language.get(fallback, "")) for key, by_language in entries.items() if isinstance(by_language, dict)}
 
 
 def mark_sent(session: AsyncSession, message: Message, *, provider_message_id: str) -> None:

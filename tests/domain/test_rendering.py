@@ -26,3 +26,10 @@ def test_syntax_errors_are_caught_when_saved():
     with pytest.raises(Invalid) as error:
         check_syntax("{{ oops", field="parts.0.html")
     assert (error.value.code, error.value.field) == ("INVALID_TEMPLATE", "parts.0.html")
+
+
+def test_dictionary_labels_follow_the_part_language():
+    from domain.messaging.delivery import translate_labels
+
+    entries = {"greeting": {"en": "Hello", "de": "Hallo"}, "bye": {"en": "Bye"}}
+    assert translate_labels(entries, "de", "en") == {"greeting": "Hallo", "bye": "Bye"}
