@@ -16,5 +16,6 @@ class IsAuthenticated(BasePermission):
 
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
         if info.context.auth_error:
-            self.message = info.context.auth_error
+            # This request's reason, raised here: the instance is shared by every request, so it must not keep it.
+            raise self.error_class(info.context.auth_error, extensions=dict(self.error_extensions))
         return info.context.principal is not None
