@@ -4,7 +4,7 @@ from uuid import UUID
 from datetime import datetime
 
 import strawberry
-from sqlalchemy import select
+from sqlalchemy import func, select
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
@@ -119,7 +119,7 @@ class Tenant(Node):
             conditions = [
                 filter.status is not None and m.status == filter.status,
                 filter.channel is not None and m.channel == filter.channel,
-                filter.recipient is not None and m.recipient == filter.recipient.strip().lower(),
+                filter.recipient is not None and func.lower(m.recipient) == filter.recipient.strip().lower(),
                 filter.created_after is not None and m.created_at >= filter.created_after,
                 filter.created_before is not None and m.created_at < filter.created_before,
             ]
