@@ -46,3 +46,10 @@ def require_text(value: str | None, *, field: str, max_length: int = 200) -> str
     if len(value) > max_length:
         raise Invalid(f"{field} is longer than {max_length} characters", code="TOO_LONG", field=field)
     return value
+
+
+def check_length(value: str | None, *, field: str, max_length: int) -> str | None:
+    """An optional value that must fit its column: too long is the caller's mistake, not a database error."""
+    if value is not None and len(str(value)) > max_length:
+        raise Invalid(f"{field} is longer than {max_length} characters", code="TOO_LONG", field=field)
+    return value

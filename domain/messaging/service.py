@@ -19,7 +19,7 @@ from domain.messaging.models import Message, MessageEvent, MessageEventType, Mes
 from domain.rendering import check_syntax
 from domain.templates.models import Template
 from domain.tenants.models import Tenant
-from domain.validation import normalize_email, normalize_phone
+from domain.validation import check_length, normalize_email, normalize_phone
 
 SENDABLE = (Channel.EMAIL, Channel.SMS)
 
@@ -69,6 +69,8 @@ async def queue_message(
     if channel not in SENDABLE:
         raise Invalid(f"Sending {channel.value} messages is not supported yet", code="CHANNEL_UNSUPPORTED", field="channel")
     tenant = await _sendable_tenant(session, tenant_id, channel)
+    for field, value, limit in (("idempotencyKey", idempotency_key, 200), ("externalId", external_id, 200), ("language", language, 16), ("sender", sender, 400)):
+        check_length(value, field=field, max_length=limit)
     if idempotency_key:
         existing = (
             await session.execute(select(Message).where(Message.tenant_id == tenant_id, Message.idempotency_key == idempotency_key))
