@@ -34,9 +34,14 @@ def render(*, subject: str | None, html: str | None, text: str | None, data: dic
     """Render each part with the payload; values inserted into HTML are escaped."""
     try:
         return Rendered(
-            subject=_env.from_string(subject).render(data).strip() if subject else subject,
-            html=_html_env.from_string(html).render(data) if html else html,
-            text=_env.from_string(text).render(data) if text else text,
+            subject=_without_nul(_env.from_string(subject).render(data).strip()) if subject else subject,
+            html=_without_nul(_html_env.from_string(html).render(data)) if html else html,
+            text=_without_nul(_env.from_string(text).render(data)) if text else text,
         )
     except (TemplateError, SecurityError) as exc:
         raise Invalid(f"Template could not be rendered: {exc}", code="RENDER_FAILED") from exc
+
+
+def _without_nul(rendered: str) -> str:
+    """NUL can be neither sent over SMTP nor stored in a Postgres text column (the sent message would stay SENDING)."""
+    return rendered.replace("\x00", "")
