@@ -165,7 +165,7 @@ async def test_messages_can_be_filtered_by_status_channel_and_recipient(make_ten
     await eventually(emails_sent)
     by_channel = await messages(channel="SMS")
     assert [(m["recipient"], m["channel"]) for m in by_channel["nodes"]] == [("+4915112345678", "SMS")]
-    assert {m["channel"] for m in (await messages(status="SENT"))["nodes"]} == {"EMAIL"}
+    assert {m["status"] for m in (await messages(status="SENT"))["nodes"]} == {"SENT"}
     assert (await messages(status="QUEUED", channel="EMAIL"))["totalCount"] == 0
     ben = await messages(recipient="ben@example.com")
     assert [m["recipient"] for m in ben["nodes"]] == ["ben@example.com"]
