@@ -14,7 +14,7 @@ CAMPAIGN_FIELDS = "campaign { id name status recipientsCount scheduledAt templat
 CREATE_CAMPAIGN = f"mutation($input: CreateCampaignInput!) {{ createCampaign(input: $input) {{ {CAMPAIGN_FIELDS} }} }}"
 UPDATE_CAMPAIGN = f"mutation($input: UpdateCampaignInput!) {{ updateCampaign(input: $input) {{ {CAMPAIGN_FIELDS} }} }}"
 LAUNCH = f"mutation($input: LaunchCampaignInput!) {{ launchCampaign(input: $input) {{ {CAMPAIGN_FIELDS} }} }}"
-CANCEL = f"mutation($input: CancelCampaignInput!) {{ cancelCampaign(input: $input) {{ {CAMPAIGN_FIELDS} }} }}"
+CANCEL = f"mutation($id: ID!) {{ cancelCampaign(input: {{campaignId: $id}}) {{ {CAMPAIGN_FIELDS} }} }}"
 DELETE = """mutation($input: DeleteInput!) { deleteCampaign(input: $input) { deletedId userErrors { field code } } }"""
 READ = """query($id: ID!) { node(id: $id) { ... on Campaign { id name status recipientsCount } } }"""
 
@@ -152,7 +152,7 @@ async def test_cancelling_a_scheduled_campaign_means_it_never_sends(make_tenant,
     at = datetime.now(timezone.utc) + timedelta(seconds=2)
     await tenant.graph(LAUNCH, {"input": {"campaignId": setup["campaign"]["id"], "at": at.isoformat()}})
 
-    cancelled = (await tenant.graph(CANCEL, {"input": {"campaignId": setup["campaign"]["id"]}}))["cancelCampaign"]
+    cancelled = (await tenant.graph(CANCEL, {"id": setup["campaign"]["id"]}))["cancelCampaign"]
 
     assert cancelled["userErrors"] == []
     assert cancelled["campaign"]["status"] == "CANCELLED"
@@ -205,7 +205,7 @@ async def test_a_scheduled_campaign_cannot_be_deleted_until_cancelled(make_tenan
     refused = (await tenant.graph(DELETE, {"input": {"id": setup["campaign"]["id"]}}))["deleteCampaign"]
 
     assert refused == {"deletedId": None, "userErrors": [{"field": "campaignId", "code": "CAMPAIGN_ACTIVE"}]}
-    await tenant.graph(CANCEL, {"input": {"campaignId": setup["campaign"]["id"]}})
+    await tenant.graph(CANCEL, {"id": setup["campaign"]["id"]})
     assert (await tenant.graph(DELETE, {"input": {"id": setup["campaign"]["id"]}}))["deleteCampaign"]["userErrors"] == []
 
 
