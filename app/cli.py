@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 from pathlib import Path
 from typing import Awaitable, Callable, TypeVar
@@ -65,13 +64,59 @@ def serve(host: str = "127.0.0.1", port: int = 8000, reload: bool = False) -> No
 
 
 @cli.command()
-def worker(processes: int = 1, threads: int = 8) -> None:
-    """Run Dramatiq worker processes against REDIS_URL."""
+def worker(processes: int = 1, threads: int = 8, with_scheduler: bool = typer.Option(True, "--scheduler/--no-scheduler")) -> None:
+    """Run Dramatiq worker processes against REDIS_URL (and, by default, a scheduler beside them)."""
+    import signal
+    import subprocess
+
     if not get_settings().redis_url:
         err.print("[red]error[/red] `sendgraph worker` needs REDIS_URL; the embedded default runs workers inside `sendgraph serve`.")
         raise typer.Exit(2)
     args = [sys.executable, "-m", "dramatiq", "workers.actors", "--processes", str(processes), "--threads", str(threads)]
-    os.execv(sys.executable, args)
+    dramatiq_process = subprocess.Popen(args)
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda signum, _frame: dramatiq_process.send_signal(signum))
+    if with_scheduler:
+        _run_scheduler(until=lambda: dramatiq_process.poll() is not None)
+    raise typer.Exit(dramatiq_process.wait())
+
+
+@cli.command()
+def scheduler() -> None:
+    """Publish due jobs (scheduled launches, retries) and recover stuck messages; safe to run several."""
+    _run_scheduler(until=lambda: False)
+
+
+def _run_scheduler(until: Callable[[], bool]) -> None:
+    import signal
+
+    from domain.db import create_engine, session_factory
+    from workers import actors  # noqa: F401  (connects the outbox to the broker)
+    from workers import scheduler as scheduler_loop
+
+    settings = get_settings()
+
+    async def main() -> None:
+        engine = create_engine(settings.database_url, echo=settings.sql_echo)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+
+        async def watch() -> None:
+            while not stop.is_set():
+                if until():
+                    stop.set()
+                await asyncio.sleep(0.5)
+
+        watcher = asyncio.create_task(watch())
+        try:
+            await scheduler_loop.run(session_factory(engine), settings, stop)
+        finally:
+            watcher.cancel()
+            await engine.dispose()
+
+    asyncio.run(main())
 
 
 @cli.command()

@@ -38,9 +38,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         app.state.engine = engine
         graphql.sessions = session_factory(engine)
         worker = embedded.start(settings)
+        scheduler = embedded.start_scheduler(graphql.sessions, settings)
         try:
             yield
         finally:
+            await embedded.stop_scheduler(scheduler)
             embedded.stop(worker)
             await engine.dispose()
 

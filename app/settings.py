@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -44,7 +44,11 @@ class Settings:
     worker_threads: int = 4
     message_id_domain: str = "sendgraph.local"
     launch_chunk_size: int = 500
-    extra: dict = field(default_factory=dict)
+    sms_url: str | None = None  # a seven.io-style SMS API, e.g. https://gateway.seven.io/api
+    sms_api_key: str | None = None
+    max_attempts: int = 8  # delivery attempts before a transient failure becomes FAILED
+    sending_timeout: float = 300.0  # seconds a message may stay SENDING before the scheduler recovers it
+    scheduler_interval: float = 0.5  # seconds between outbox relay passes
 
     @property
     def embedded(self) -> bool:
@@ -73,4 +77,9 @@ def get_settings() -> Settings:
         worker_threads=int(os.environ.get("SENDGRAPH_WORKER_THREADS", "4")),
         message_id_domain=os.environ.get("SENDGRAPH_MESSAGE_ID_DOMAIN", "sendgraph.local"),
         launch_chunk_size=int(os.environ.get("SENDGRAPH_LAUNCH_CHUNK_SIZE", "500")),
+        sms_url=os.environ.get("SMS_URL") or None,
+        sms_api_key=os.environ.get("SMS_API_KEY") or None,
+        max_attempts=int(os.environ.get("SENDGRAPH_MAX_ATTEMPTS", "8")),
+        sending_timeout=float(os.environ.get("SENDGRAPH_SENDING_TIMEOUT", "300")),
+        scheduler_interval=float(os.environ.get("SENDGRAPH_SCHEDULER_INTERVAL", "0.5")),
     )

@@ -12,6 +12,7 @@ from domain.messaging.models import (
     Process,
     ProcessStatus,
 )
+from domain.outbox.models import OutboxRecord
 from domain.templates.models import Dictionary, Template, TemplatePart
 from domain.tenants.models import Tenant, TenantScoped
 from domain.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -19,7 +20,7 @@ from domain.webhooks.models import WebhookDelivery, WebhookEndpoint
 __all__ = [
     "ApiCredential", "Brand", "Campaign", "CampaignKind", "CampaignStatus", "CampaignStep", "Channel",
     "Contact", "ContactList", "CredentialKind", "Dictionary", "Enrollment", "EnrollmentStatus", "Event", "EventType", "ListMember",
-    "Membership", "Message", "MessageEvent", "MessageEventType", "MessageStatus", "Process",
+    "Membership", "Message", "OutboxRecord", "MessageEvent", "MessageEventType", "MessageStatus", "Process",
     "ProcessStatus", "Role", "Segment", "Sender", "SubscriptionStatus", "Suppression", "Template",
     "TemplatePart", "Tenant", "TenantScoped", "User", "WebhookDelivery", "WebhookEndpoint",
 ]

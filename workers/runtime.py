@@ -12,6 +12,7 @@ from domain.db import create_engine, session_factory
 from workers.transports import Transport, transport_from_settings
 
 _state: dict[asyncio.AbstractEventLoop, tuple[async_sessionmaker[AsyncSession], Transport]] = {}
+_send_locks: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
 
 
 def _for_this_loop() -> tuple[async_sessionmaker[AsyncSession], Transport]:
@@ -20,7 +21,7 @@ def _for_this_loop() -> tuple[async_sessionmaker[AsyncSession], Transport]:
     if loop not in _state:
         settings = get_settings()
         engine = create_engine(settings.database_url, echo=settings.sql_echo)
-        _state[loop] = (session_factory(engine), transport_from_settings(smtp_url=settings.smtp_url, outbox_dir=settings.outbox_dir))
+        _state[loop] = (session_factory(engine), transport_from_settings(smtp_url=settings.smtp_url, outbox_dir=settings.outbox_dir, sms_url=settings.sms_url, sms_api_key=settings.sms_api_key))
     return _state[loop]
 
 
@@ -34,3 +35,8 @@ async def system_session() -> AsyncIterator[AsyncSession]:
 
 def transport() -> Transport:
     return _for_this_loop()[1]
+
+
+def send_lock() -> asyncio.Lock:
+    """One send-and-record at a time per worker process (see workers.actors.deliver)."""
+    return _send_locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())

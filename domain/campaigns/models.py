@@ -61,6 +61,7 @@ class Campaign(TenantScoped, Timestamped, Base):
     audience_filter: Mapped[list] = mapped_column(default=list)  # extra rules, same shape as Segment.rules
     scheduled_at: Mapped[datetime | None]
     launched_at: Mapped[datetime | None]
+    expanded_at: Mapped[datetime | None]  # every audience member has a message
     finished_at: Mapped[datetime | None]
     # Launch checkpoint: the last contact id expanded into messages, so a killed launch resumes.
     last_contact_id: Mapped[int] = mapped_column(BigId, default=0)

@@ -5,16 +5,21 @@ QUEUED -> SENDING -> SENT | FAILED (and CANCELLED before it is claimed).
 """
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
+from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.campaigns.models import Campaign, CampaignStatus
 from domain.db import utcnow
 from domain.errors import DomainError
+from domain.outbox import defer
 from domain.messaging.models import Message, MessageEvent, MessageEventType, MessageStatus
 from domain.rendering import Rendered, render
 from domain.templates.models import Dictionary, Template
+from domain.webhooks import service as webhooks
 
 
 @dataclass(frozen=True)
@@ -23,19 +28,30 @@ class Prepared:
     content: Rendered | None  # None when rendering failed (the message is then already FAILED)
 
 
+def _suspended_campaigns():
+    return select(Campaign.id).where(Campaign.status == CampaignStatus.SUSPENDED)
+
+
 def message_id_header(message: Message, domain: str) -> str:
     """Stable across retries, so downstream systems can de-duplicate."""
     return f"<msg-{message.id}.t{message.tenant_id}@{domain}>"
 
 
 async def claim(session: AsyncSession, message_ids: list[int]) -> list[Message]:
-    """Atomically move QUEUED -> SENDING; a message another worker claimed, or cancelled, is skipped."""
+    """Atomically move QUEUED -> SENDING; a message another worker claimed, or cancelled, is skipped.
+
+    Messages of a suspended campaign, and messages scheduled for later, stay QUEUED: resuming
+    (or the retry's own job) delivers them.
+    """
     if not message_ids:
         return []
+    now = utcnow()
     claimed = (
         await session.execute(
             update(Message)
             .where(Message.id.in_(message_ids), Message.status == MessageStatus.QUEUED)
+            .where(or_(Message.campaign_id.is_(None), Message.campaign_id.not_in(_suspended_campaigns())))
+            .where(or_(Message.scheduled_at.is_(None), Message.scheduled_at <= now))
             .values(status=MessageStatus.SENDING, attempts=Message.attempts + 1, updated_at=utcnow())
             .returning(Message.id)
             .execution_options(synchronize_session=False)
@@ -101,6 +117,7 @@ def mark_sent(session: AsyncSession, message: Message, *, provider_message_id: s
     message.error_code = message.error = None
     session.add(MessageEvent(tenant_id=message.tenant_id, message_id=message.id, type=MessageEventType.SENT,
                              detail={"provider_message_id": provider_message_id}))
+    webhooks.emit_message(session, message, "message.sent")
 
 
 def mark_failed(session: AsyncSession, message: Message, *, code: str, reason: str) -> None:
@@ -109,10 +126,63 @@ def mark_failed(session: AsyncSession, message: Message, *, code: str, reason: s
     message.error = reason
     session.add(MessageEvent(tenant_id=message.tenant_id, message_id=message.id, type=MessageEventType.FAILED,
                              detail={"code": code, "reason": reason}))
+    webhooks.emit_message(session, message, "message.failed")
 
 
-def release(message: Message, *, reason: str) -> None:
-    """A transient failure: back to QUEUED so the retry can claim it again."""
+def backoff(attempt: int, *, base: float = 2.0, cap: float = 900.0) -> timedelta:
+    """Exponential, capped, with full jitter so retries of a failed batch do not arrive together."""
+    return timedelta(seconds=random.uniform(0.5, 1.0) * min(cap, base * 2 ** (attempt - 1)))
+
+
+def retry_later(session: AsyncSession, message: Message, *, reason: str, max_attempts: int) -> None:
+    """A transient failure: back to QUEUED with a delayed retry job, or FAILED once attempts run out."""
+    if message.attempts >= max_attempts:
+        mark_failed(session, message, code="RETRIES_EXHAUSTED", reason=f"gave up after {message.attempts} attempts: {reason}")
+        return
+    delay = backoff(message.attempts)
     message.status = MessageStatus.QUEUED
+    message.scheduled_at = utcnow() + delay
     message.error_code = "TRANSIENT"
     message.error = reason
+    session.add(MessageEvent(tenant_id=message.tenant_id, message_id=message.id, type=MessageEventType.QUEUED,
+                             detail={"retry_in_seconds": round(delay.total_seconds(), 1), "reason": reason}))
+    defer(session, "deliver_messages", message_ids=[message.id], at=message.scheduled_at)
+
+
+async def recover_stuck(session: AsyncSession, *, older_than: timedelta, batch: int = 500) -> int:
+    """Work a dead worker left behind is picked up again.
+
+    - SENDING messages go back to QUEUED (the worker stopped before recording an outcome);
+    - QUEUED messages that are due but untouched for that long get a fresh delivery job
+      (the job holding them died with its worker);
+    - RUNNING campaigns whose expansion made no progress get a fresh launch job (it resumes
+      from its checkpoint).
+    Claiming is atomic and launches are checkpointed, so an extra job never sends twice.
+    """
+    cutoff = utcnow() - older_than
+    stuck = (
+        await session.execute(
+            update(Message)
+            .where(Message.updated_at < cutoff)
+            .where(or_(Message.status == MessageStatus.SENDING,
+                       (Message.status == MessageStatus.QUEUED) & or_(Message.scheduled_at.is_(None), Message.scheduled_at < cutoff)))
+            .where(or_(Message.campaign_id.is_(None), Message.campaign_id.not_in(_suspended_campaigns())))
+            .values(status=MessageStatus.QUEUED, updated_at=utcnow())
+            .returning(Message.id)
+            .execution_options(synchronize_session=False)
+        )
+    ).scalars().all()
+    for start in range(0, len(stuck), batch):
+        defer(session, "deliver_messages", message_ids=list(stuck[start:start + batch]))
+    stalled = (
+        await session.execute(
+            update(Campaign)
+            .where(Campaign.status == CampaignStatus.RUNNING, Campaign.updated_at < cutoff)
+            .values(updated_at=utcnow())
+            .returning(Campaign.id)
+            .execution_options(synchronize_session=False)
+        )
+    ).scalars().all()
+    for campaign_id in stalled:
+        defer(session, "launch_campaign", campaign_id=campaign_id)
+    return len(stuck) + len(stalled)

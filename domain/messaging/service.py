@@ -14,12 +14,13 @@ from domain.db import utcnow
 from domain.errors import Invalid, InvalidTransition
 from domain.events import service as events
 from domain.events.models import EventType
-from domain.jobs import defer
+from domain.outbox import defer
 from domain.messaging.models import Message, MessageEvent, MessageEventType, MessageStatus, Process, ProcessStatus
 from domain.rendering import check_syntax
 from domain.templates.models import Template
 from domain.tenants.models import Tenant
 from domain.validation import check_length, normalize_email, normalize_phone
+from domain.webhooks import service as webhooks
 
 SENDABLE = (Channel.EMAIL, Channel.SMS)
 
@@ -151,6 +152,7 @@ async def cancel_process(session: AsyncSession, *, process_id: int) -> Process:
     process.status = ProcessStatus.CANCELLED
     process.cancelled_at = utcnow()
     await cancel_queued(session, Message.process_id == process.id)
+    webhooks.emit_process_cancelled(session, process)
     return process
 
 

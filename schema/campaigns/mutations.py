@@ -6,7 +6,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from domain.campaigns import service
+from domain.campaigns import launch, service
 from schema.campaigns.types import Campaign
 from schema.enums import CampaignKind
 from schema.errors import UserError, returns_user_errors
@@ -60,6 +60,16 @@ class LaunchCampaignInput:
 
 @strawberry.input
 class CancelCampaignInput:
+    campaign_id: strawberry.ID
+
+
+@strawberry.input
+class SuspendCampaignInput:
+    campaign_id: strawberry.ID
+
+
+@strawberry.input
+class ResumeCampaignInput:
     campaign_id: strawberry.ID
 
 
@@ -117,13 +127,27 @@ class CampaignMutations:
     @strawberry.mutation(permission_classes=[IsAuthenticated], description="Send now, or schedule with `at`; workers expand the audience.")
     @returns_user_errors(CampaignPayload)
     async def launch_campaign(self, info: Info, input: LaunchCampaignInput) -> CampaignPayload:
-        campaign = await service.launch(info.context.session, campaign_id=decode_id(input.campaign_id, "Campaign", field="campaignId"), at=input.at)
+        campaign = await launch.launch(info.context.session, campaign_id=decode_id(input.campaign_id, "Campaign", field="campaignId"), at=input.at)
         await info.context.session.commit()
         return CampaignPayload(campaign=Campaign.from_model(campaign))
 
     @strawberry.mutation(permission_classes=[IsAuthenticated], description="Queued messages are cancelled; the campaign never sends again.")
     @returns_user_errors(CampaignPayload)
     async def cancel_campaign(self, info: Info, input: CancelCampaignInput) -> CampaignPayload:
-        campaign = await service.cancel(info.context.session, campaign_id=decode_id(input.campaign_id, "Campaign", field="campaignId"))
+        campaign = await launch.cancel(info.context.session, campaign_id=decode_id(input.campaign_id, "Campaign", field="campaignId"))
+        await info.context.session.commit()
+        return CampaignPayload(campaign=Campaign.from_model(campaign))
+
+    @strawberry.mutation(permission_classes=[IsAuthenticated], description="Queued messages wait; in-flight ones finish.")
+    @returns_user_errors(CampaignPayload)
+    async def suspend_campaign(self, info: Info, input: SuspendCampaignInput) -> CampaignPayload:
+        campaign = await launch.suspend(info.context.session, campaign_id=decode_id(input.campaign_id, "Campaign", field="campaignId"))
+        await info.context.session.commit()
+        return CampaignPayload(campaign=Campaign.from_model(campaign))
+
+    @strawberry.mutation(permission_classes=[IsAuthenticated], description="Waiting messages are delivered; expansion continues.")
+    @returns_user_errors(CampaignPayload)
+    async def resume_campaign(self, info: Info, input: ResumeCampaignInput) -> CampaignPayload:
+        campaign = await launch.resume(info.context.session, campaign_id=decode_id(input.campaign_id, "Campaign", field="campaignId"))
         await info.context.session.commit()
         return CampaignPayload(campaign=Campaign.from_model(campaign))

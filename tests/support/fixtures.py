@@ -5,6 +5,7 @@ import asyncio
 import secrets
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -14,7 +15,8 @@ import uvicorn
 from aiosmtpd.controller import Controller
 from sqlalchemy import event
 
-from tests.support.environment import DATABASE_URL, SMTP_PORT
+from tests.support.environment import DATABASE_URL, SMS_API_KEY, SMS_PORT, SMTP_PORT
+from tests.support.sms_provider import SevenSmsProvider
 
 
 @dataclass
@@ -41,6 +43,14 @@ def mailbox() -> Mailbox:
 
 
 @pytest.fixture(scope="session")
+def sms_provider() -> SevenSmsProvider:
+    """The fake seven.io SMS API the workers' SMS_URL points at."""
+    provider = SevenSmsProvider(api_key=SMS_API_KEY, port=SMS_PORT).start()
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture(scope="session")
 def migrated() -> None:
     from domain.migrate import upgrade
 
@@ -48,7 +58,7 @@ def migrated() -> None:
 
 
 @pytest.fixture(scope="session")
-def workers(migrated, mailbox):
+def workers(migrated, mailbox, sms_provider):
     """Dramatiq worker threads consuming from the test Redis, as `sendgraph worker` would."""
     import dramatiq
 
@@ -58,8 +68,35 @@ def workers(migrated, mailbox):
     broker.flush_all()
     worker = dramatiq.Worker(broker, worker_threads=4, worker_timeout=100)
     worker.start()
-    yield worker
+    with running_scheduler():
+        yield worker
     worker.stop()
+
+
+@contextmanager
+def running_scheduler():
+    """The scheduler loop (outbox relay, stuck-message recovery) in its own thread and event loop."""
+    from app.settings import get_settings
+    from domain.db import create_engine, session_factory
+    from workers import scheduler
+
+    loop = asyncio.new_event_loop()
+    stop = asyncio.Event()
+
+    async def main() -> None:
+        engine = create_engine(DATABASE_URL)
+        try:
+            await scheduler.run(session_factory(engine), get_settings(), stop)
+        finally:
+            await engine.dispose()
+
+    thread = threading.Thread(target=loop.run_until_complete, args=(main(),), daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        loop.call_soon_threadsafe(stop.set)
+        thread.join(timeout=10)
 
 
 @dataclass

@@ -1,17 +1,18 @@
-"""Every actor, registered with the broker, and the bridge from `domain.jobs` to Dramatiq."""
+"""Every actor, registered with the broker, and the bridge from the domain's outbox to Dramatiq."""
 from __future__ import annotations
 
 import dramatiq
 
-from domain import jobs
+from domain.outbox import service as outbox
 from workers.actors.deliver import deliver_messages
+from workers.actors.deliver_webhook import deliver_webhook, emit_webhooks
 from workers.actors.launch_campaign import launch_campaign
 
-ACTORS: dict[str, dramatiq.Actor] = {actor.actor_name: actor for actor in (deliver_messages, launch_campaign)}
+ACTORS: dict[str, dramatiq.Actor] = {actor.actor_name: actor for actor in (deliver_messages, launch_campaign, emit_webhooks, deliver_webhook)}
 
 
-def publish(job: str, kwargs: dict, delay_ms: int | None) -> None:
-    ACTORS[job].send_with_options(kwargs=kwargs, delay=delay_ms)
+def publish(job: str, kwargs: dict) -> None:
+    ACTORS[job].send(**kwargs)
 
 
-jobs.set_publisher(publish)
+outbox.set_publisher(publish)

@@ -1,51 +1,56 @@
-"""Deliver queued messages: claim, render, send through the configured transport, record the outcome."""
-from __future__ import annotations
+"""Deliver queued messages: claim a few at a time, render, send through the configured transport,
+and commit each outcome before the next send.
 
-import logging
+Committing every outcome before the next send (under a per-process lock) bounds what a killed
+worker can send twice to the one message whose SMTP transaction had finished but whose SENT was
+not yet stored; everything it had claimed but not sent is recovered by the scheduler.
+"""
+from __future__ import annotations
 
 import dramatiq
 
 from app.settings import get_settings
 from domain.brands.models import Channel
+from domain.campaigns import launch
 from domain.messaging import delivery
 from workers.broker import broker  # noqa: F401  (the broker must exist before actors are declared)
-from workers.runtime import system_session, transport
+from workers.runtime import send_lock, system_session, transport
 from workers.transports import OutgoingEmail, OutgoingSms, TransportError
 
-log = logging.getLogger(__name__)
+CLAIM_BATCH = 20  # claimed just before sending, so nothing sits in SENDING for long
 
 
-class TransientDeliveryError(Exception):
-    """Raised after releasing messages back to QUEUED, so Dramatiq retries them with backoff."""
-
-
-@dramatiq.actor(max_retries=8, min_backoff=1_000, max_backoff=300_000)
+@dramatiq.actor(max_retries=3, min_backoff=1_000)
 async def deliver_messages(message_ids: list[int]) -> None:
-    domain = get_settings().message_id_domain
-    async with system_session() as session:
-        messages = await delivery.claim(session, message_ids)
-        await session.commit()  # claimed: no other worker will send these
-        if not messages:
-            return
-        prepared = await delivery.prepare(session, messages)
-        transient = []
-        for item in prepared:
-            if item.content is None:
-                continue  # rendering failed; already FAILED
-            message = item.message
-            try:
-                provider_id = await _send(message, item.content, domain)
-            except TransportError as exc:
-                if exc.permanent:
-                    delivery.mark_failed(session, message, code="REJECTED", reason=exc.reason)
-                else:
-                    delivery.release(message, reason=exc.reason)
-                    transient.append(message.id)
+    settings = get_settings()
+    for start in range(0, len(message_ids), CLAIM_BATCH):
+        async with system_session() as session:
+            messages = await delivery.claim(session, message_ids[start:start + CLAIM_BATCH])
+            await session.commit()  # claimed: no other worker will send these
+            if not messages:
                 continue
+            prepared = await delivery.prepare(session, messages)
+            await session.commit()  # rendering failures are recorded
+            for item in prepared:
+                if item.content is not None:
+                    await _deliver_one(session, item, settings)
+            await launch.finish_if_done(session, campaign_ids={m.campaign_id for m in messages if m.campaign_id})
+            await session.commit()
+
+
+async def _deliver_one(session, item: delivery.Prepared, settings) -> None:
+    message = item.message
+    async with send_lock():
+        try:
+            provider_id = await _send(message, item.content, settings.message_id_domain)
+        except TransportError as exc:
+            if exc.permanent:
+                delivery.mark_failed(session, message, code="REJECTED", reason=exc.reason)
+            else:
+                delivery.retry_later(session, message, reason=exc.reason, max_attempts=settings.max_attempts)
+        else:
             delivery.mark_sent(session, message, provider_message_id=provider_id)
         await session.commit()
-    if transient:
-        raise TransientDeliveryError(f"{len(transient)} message(s) will be retried: {transient}")
 
 
 async def _send(message, content, domain: str) -> str:

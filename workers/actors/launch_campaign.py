@@ -1,14 +1,14 @@
 """Launch a campaign: expand its audience in chunks into QUEUED messages, deliver each chunk in a batch.
 
 The checkpoint (the campaign's last expanded contact id) is committed with each chunk, so a
-worker killed mid-launch resumes where it stopped when Dramatiq redelivers the job.
+worker killed mid-launch resumes where it stopped when the job runs again.
 """
 from __future__ import annotations
 
 import dramatiq
 
 from app.settings import get_settings
-from domain.campaigns import service as campaigns
+from domain.campaigns import launch
 from workers.broker import broker  # noqa: F401  (the broker must exist before actors are declared)
 from workers.runtime import system_session
 
@@ -18,9 +18,9 @@ async def launch_campaign(campaign_id: int) -> None:
     chunk_size = get_settings().launch_chunk_size
     while True:
         async with system_session() as session:
-            campaign = await campaigns.start_if_due(session, campaign_id=campaign_id)
-            if campaign is None:  # not due yet, cancelled, suspended or finished
+            campaign = await launch.start_if_due(session, campaign_id=campaign_id)
+            if campaign is None:  # not due yet, cancelled, suspended or fully expanded
                 await session.commit()
                 return
-            await campaigns.expand_next_chunk(session, campaign=campaign, size=chunk_size)
-            await session.commit()  # messages, checkpoint and the delivery job, together
+            await launch.expand_next_chunk(session, campaign=campaign, size=chunk_size)
+            await session.commit()  # messages, checkpoint and the delivery jobs, together
