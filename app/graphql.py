@@ -1,6 +1,8 @@
 """The GraphQL endpoint: a scoped session per request, the caller's principal, our offline GraphiQL."""
 from __future__ import annotations
 
+import json
+
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -21,8 +23,33 @@ class GraphQLApp(GraphQL):
         self.sessions = sessions
         self.settings = settings
 
+    async def __call__(self, scope, receive, send) -> None:
+        """The request's database session is closed before the response goes out, however the request ended."""
+
+        async def close_then_send(message) -> None:
+            if message["type"] == "http.response.start":
+                await _close_session(scope)
+            await send(message)
+
+        try:
+            await super().__call__(scope, receive, close_then_send)
+        finally:
+            await _close_session(scope)
+
+    def decode_json(self, data: str | bytes) -> object:
+        """Only a JSON object is a GraphQL request: anything else answers 400, as malformed JSON does."""
+        text = data.decode(errors="replace") if isinstance(data, bytes) else data
+        try:
+            body = json.loads(text)
+        except RecursionError as error:
+            raise json.JSONDecodeError("nested too deeply", text, 0) from error
+        if not isinstance(body, dict):
+            raise json.JSONDecodeError("a GraphQL request is a JSON object", text, 0)
+        return body
+
     async def get_context(self, request: Request, response: Response) -> Context:
         session = self.sessions()
+        request.state.db_session = session
         principal, auth_error = await authenticate(request, session, self.settings)
         scope = await scope_for(session, principal) if principal else Scope(roles={})
         bind_scope(session, scope)
@@ -30,3 +57,9 @@ class GraphQLApp(GraphQL):
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(graphiql_html(endpoint=request.url.path))
+
+
+async def _close_session(scope) -> None:
+    session = scope.get("state", {}).pop("db_session", None)
+    if session is not None:
+        await session.close()

@@ -7,17 +7,17 @@ from strawberry.tools import merge_types
 from schema.campaigns.mutations import CampaignMutations
 from schema.contacts.mutations import ContactMutations
 from schema.events.mutations import EventMutations
-from schema.extensions import CloseSession
 from schema.messaging.mutations import MessagingMutations
 from schema.queries import NODE_TYPES, Query
 from schema.templates.mutations import TemplateMutations
 from schema.tenants.mutations import TenantMutations
+from schema.webhooks.mutations import WebhookMutations
 
 Mutation = merge_types(
     "Mutation",
-    (TenantMutations, ContactMutations, TemplateMutations, EventMutations, CampaignMutations, MessagingMutations),
+    (TenantMutations, ContactMutations, TemplateMutations, EventMutations, CampaignMutations, MessagingMutations, WebhookMutations),
 )
 
 schema = strawberry.Schema(
-    query=Query, mutation=Mutation, types=[cls for cls, _ in NODE_TYPES.values()], extensions=[CloseSession]
+    query=Query, mutation=Mutation, types=[cls for cls, _ in NODE_TYPES.values()]
 )

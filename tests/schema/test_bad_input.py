@@ -190,21 +190,16 @@ async def test_a_nul_character_in_content_or_data_is_dropped_and_the_message_is_
     assert len(mailbox.to(to)) == 2
 
 
-# Known HTTP-layer bugs, before the schema runs; the fixes belong in app/graphql.py: `parse_json` must turn a
-# RecursionError or a body that is neither an object nor a list into a 400, and the request's session must be
-# closed when strawberry answers 400 before executing (CloseSession only runs around an operation).
-HTTP_LAYER_BUG = pytest.mark.xfail(strict=True, reason="HTTP layer (strawberry request handling); to fix in app/graphql.py")
-
 WEIRD_BODIES = {
     "not json": b"{query",
     "json list": b"[1, 2]",
-    "json string": pytest.param(b'"query"', marks=HTTP_LAYER_BUG),
+    "json string": b'"query"',
     "query is a number": json.dumps({"query": 42}).encode(),
     "variables is a string": json.dumps({"query": TENANT, "variables": "slug"}).encode(),
     "no query": json.dumps({"variables": {}}).encode(),
     "very deep query": json.dumps({"query": "{ viewer " + "{ kind " * 5000 + "}" * 5001}).encode(),
     "very deep json": pytest.param(
-        b'{"query": "{ viewer { kind } }", "variables": ' + b'{"a": ' * 100_000 + b"1" + b"}" * 100_001, marks=HTTP_LAYER_BUG
+        b'{"query": "{ viewer { kind } }", "variables": ' + b'{"a": ' * 100_000 + b"1" + b"}" * 100_001
     ),
     "huge int": json.dumps({"query": "query($f: Int) { tenants(first: $f) { totalCount } }", "variables": {"f": 2**70}}).encode(),
     "unknown operation name": json.dumps({"query": "{ viewer { kind } }", "operationName": "Nope"}).encode(),
@@ -223,8 +218,8 @@ async def test_weird_request_bodies_never_cause_a_server_error(api, make_tenant,
 @pytest.mark.parametrize("body", [
     pytest.param(json.dumps({"query": "{ viewer { kind } }"}).encode(), id="a good request"),
     pytest.param(json.dumps({"query": "{ viewer { "}).encode(), id="a syntax error"),
-    pytest.param(json.dumps({"variables": {}}).encode(), id="no query", marks=HTTP_LAYER_BUG),
-    pytest.param(json.dumps({"query": "{ viewer { kind } }", "operationName": "Nope"}).encode(), id="unknown operation", marks=HTTP_LAYER_BUG),
+    pytest.param(json.dumps({"variables": {}}).encode(), id="no query"),
+    pytest.param(json.dumps({"query": "{ viewer { kind } }", "operationName": "Nope"}).encode(), id="unknown operation"),
 ])
 async def test_a_rejected_request_returns_its_database_connection(api, make_tenant, body):
     tenant = await make_tenant()
