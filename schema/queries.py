@@ -20,7 +20,7 @@ from schema.permissions import IsAuthenticated
 from schema.relay import Connection, Node, from_global_id, paginate
 from schema.templates.types import Template
 from schema.tenants.types import Tenant
-from schema.webhooks.types import WebhookEndpoint
+from schema.webhooks.types import WebhookDelivery, WebhookEndpoint
 
 NODE_TYPES = {
     cls.__strawberry_definition__.name: (cls, model)
@@ -28,6 +28,7 @@ NODE_TYPES = {
         (Tenant, models.Tenant), (Contact, models.Contact), (ContactList, models.ContactList), (ListMember, models.ListMember),
         (Segment, models.Segment), (Template, models.Template), (Event, models.Event), (Campaign, models.Campaign),
         (Process, models.Process), (Message, models.Message), (WebhookEndpoint, models.WebhookEndpoint),
+        (WebhookDelivery, models.WebhookDelivery),
     )
 }
 

@@ -25,11 +25,17 @@ class WebhookEndpoint(TenantScoped, Timestamped, Base):
 
 
 class WebhookDelivery(TenantScoped, Base):
-    """One attempt to POST one event to one endpoint (Doxie's "webhook interactions")."""
+    """One attempt to POST one event to one endpoint (Doxie's "webhook interactions").
+
+    Every attempt is a row. The first attempt's id identifies the delivery: every attempt of it
+    points there with `first_attempt_id` (the first one at itself) and sends it as `webhook-id`.
+    A row with neither `response_status` nor `error` is an attempt not made yet.
+    """
 
     __tablename__ = "webhook_deliveries"
 
     id: Mapped[IdPk]
+    first_attempt_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("webhook_deliveries.id", ondelete="CASCADE"), index=True)
     endpoint_id: Mapped[int] = mapped_column(BigId, ForeignKey("webhook_endpoints.id", ondelete="CASCADE"), index=True)
     process_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("processes.id", ondelete="SET NULL"), index=True)
     event: Mapped[str] = mapped_column(String(100))

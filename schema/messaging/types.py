@@ -18,6 +18,7 @@ TenantRef = Annotated["Tenant", strawberry.lazy("schema.tenants.types")]
 CampaignRef = Annotated["Campaign", strawberry.lazy("schema.campaigns.types")]
 TemplateRef = Annotated["Template", strawberry.lazy("schema.templates.types")]
 EventRef = Annotated["Event", strawberry.lazy("schema.events.types")]
+WebhookDeliveryRef = Annotated["WebhookDelivery", strawberry.lazy("schema.webhooks.types")]
 
 
 @strawberry.type(description="One step in a message's life: a status change, an open, a click.")
@@ -104,3 +105,10 @@ class Process(Node):
     async def messages(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None) -> Connection[Message]:
         query = select(models.Message).where(models.Message.process_id == self.model.id)
         return await paginate(info, query, model=models.Message, wrap=Message.from_model, first=first, after=after, last=last, before=before)
+
+    @strawberry.field(description="Every webhook delivery attempt about this process (Doxie's webhook interactions), newest first.")
+    async def webhook_deliveries(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None) -> Connection[WebhookDeliveryRef]:
+        from schema.webhooks.types import WebhookDelivery
+
+        query = select(models.WebhookDelivery).where(models.WebhookDelivery.process_id == self.model.id)
+        return await paginate(info, query, model=models.WebhookDelivery, wrap=WebhookDelivery.from_model, first=first, after=after, last=last, before=before, descending=True)
