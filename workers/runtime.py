@@ -5,6 +5,8 @@ import asyncio
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
+from dramatiq.rate_limits import WindowRateLimiter
+from dramatiq.rate_limits.backends import RedisBackend, StubBackend
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.settings import get_settings
@@ -40,3 +42,15 @@ def transport() -> Transport:
 def send_lock() -> asyncio.Lock:
     """One send-and-record at a time per worker process (see workers.actors.deliver)."""
     return _send_locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+
+
+_rate_backend = None
+
+
+def tenant_rate_limiter(tenant_id: int, per_second: int) -> WindowRateLimiter:
+    """A limiter shared by every worker process (through Redis; in process on the embedded default)."""
+    global _rate_backend
+    if _rate_backend is None:
+        redis_url = get_settings().redis_url
+        _rate_backend = RedisBackend(url=redis_url) if redis_url else StubBackend()
+    return WindowRateLimiter(_rate_backend, f"sendgraph:send-rate:{tenant_id}", limit=per_second, window=1)

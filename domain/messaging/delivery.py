@@ -6,19 +6,24 @@ QUEUED -> SENDING -> SENT | FAILED (and CANCELLED before it is claimed).
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.brands.models import Channel
 from domain.campaigns.models import Campaign, CampaignStatus
+from domain.contacts import suppression
 from domain.db import utcnow
 from domain.errors import DomainError
 from domain.outbox import defer
+from domain.messaging import tracking
+from domain.messaging.links import Links
 from domain.messaging.models import Message, MessageEvent, MessageEventType, MessageStatus
 from domain.rendering import Rendered, render
 from domain.templates.models import Dictionary, Template
+from domain.tenants.models import Tenant
 from domain.webhooks import service as webhooks
 
 
@@ -26,6 +31,8 @@ from domain.webhooks import service as webhooks
 class Prepared:
     message: Message
     content: Rendered | None  # None when rendering failed (the message is then already FAILED)
+    # Extra headers to send: the message's own, plus List-Unsubscribe on campaign email.
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 def _suspended_campaigns():
@@ -64,8 +71,17 @@ async def claim(session: AsyncSession, message_ids: list[int]) -> list[Message]:
     return list(messages)
 
 
-async def prepare(session: AsyncSession, messages: list[Message]) -> list[Prepared]:
-    """Render each message: its template part in its language, or its inline content, with its data."""
+async def prepare(session: AsyncSession, messages: list[Message], *, links: Links | None = None) -> list[Prepared]:
+    """Render each message: its template part in its language, or its inline content, with its data.
+
+    A message to a suppressed address, or a campaign message to a contact unsubscribed from the
+    campaign's list, is not rendered: it fails with SUPPRESSED or UNSUBSCRIBED (one query per batch,
+    see `domain.contacts.suppression`). With `links`, campaign email carries List-Unsubscribe and
+    List-Unsubscribe-Post (RFC 2369, RFC 8058), offers `{{ unsubscribe_url }}` to its template, and
+    gets the open pixel and click redirects its campaign's `options.tracking` asks for.
+    """
+    blocked = await suppression.blocked(session, messages)
+    campaign_tracking = await _campaign_tracking(session, {m.campaign_id for m in messages if _is_marketing(m)}) if links else {}
     template_ids = {m.template_id for m in messages if m.template_id is not None}
     templates = {}
     if template_ids:
@@ -74,6 +90,11 @@ async def prepare(session: AsyncSession, messages: list[Message]) -> list[Prepar
     labels = await _dictionaries(session, templates.values())
     prepared = []
     for message in messages:
+        if code := blocked.get(message.id):
+            mark_failed(session, message, code=code, reason=suppression.reason_text(code, message.recipient))
+            prepared.append(Prepared(message, None))
+            continue
+        marketing = links is not None and _is_marketing(message)
         source = message.source
         translations = {}
         if not source:
@@ -86,15 +107,49 @@ async def prepare(session: AsyncSession, messages: list[Message]) -> list[Prepar
             source = {"subject": part.subject, "html": part.html, "text": part.text}
             translations = translate_labels(labels.get(template.dictionary_id, {}), part.language, template.default_language)
         try:
-            data = {"recipient": message.recipient, "t": translations, **message.data}
+            extra = {"unsubscribe_url": links.unsubscribe_url(message.id)} if marketing else {}
+            data = {"recipient": message.recipient, "t": translations, **extra, **message.data}
             content = render(subject=source.get("subject"), html=source.get("html"), text=source.get("text"), data=data)
         except DomainError as exc:
             mark_failed(session, message, code=exc.code, reason=exc.message)
             prepared.append(Prepared(message, None))
             continue
+        headers = dict(message.headers or {})
+        if marketing:
+            content = _tracked(content, message.id, links, *campaign_tracking.get(message.campaign_id, (False, False)))
+            headers = _with_list_unsubscribe(headers, links.unsubscribe_url(message.id))
         message.subject, message.html, message.text = content.subject, content.html, content.text
-        prepared.append(Prepared(message, content))
+        prepared.append(Prepared(message, content, headers))
     return prepared
+
+
+def _is_marketing(message: Message) -> bool:
+    """Campaign email is marketing: it carries List-Unsubscribe and may be tracked; transactional mail is not."""
+    return message.campaign_id is not None and message.channel is Channel.EMAIL
+
+
+async def _campaign_tracking(session: AsyncSession, campaign_ids: set[int]) -> dict[int, tuple[bool, bool]]:
+    if not campaign_ids:
+        return {}
+    rows = (await session.execute(select(Campaign.id, Campaign.options).where(Campaign.id.in_(campaign_ids)))).all()
+    return {campaign_id: tracking.tracking_options(options) for campaign_id, options in rows}
+
+
+def _tracked(content: Rendered, message_id: int, links: Links, opens: bool, clicks: bool) -> Rendered:
+    html = content.html
+    if not html or not (opens or clicks):
+        return content
+    if clicks:
+        html = tracking.rewrite_links(html, lambda url: None if links.is_ours(url) else links.click_url(message_id, url))
+    if opens:
+        html = tracking.add_open_pixel(html, links.open_url(message_id))
+    return Rendered(subject=content.subject, html=html, text=content.text)
+
+
+def _with_list_unsubscribe(headers: dict[str, str], url: str) -> dict[str, str]:
+    ours = {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    kept = {name: value for name, value in headers.items() if name.lower() not in {n.lower() for n in ours}}
+    return {**kept, **ours}
 
 
 async def _dictionaries(session: AsyncSession, templates) -> dict[int, dict]:
@@ -127,6 +182,23 @@ def mark_failed(session: AsyncSession, message: Message, *, code: str, reason: s
     session.add(MessageEvent(tenant_id=message.tenant_id, message_id=message.id, type=MessageEventType.FAILED,
                              detail={"code": code, "reason": reason}))
     webhooks.emit_message(session, message, "message.failed")
+
+
+async def send_rates(session: AsyncSession, tenant_ids: set[int]) -> dict[int, int]:
+    """Per-tenant sending limits (messages per second), from `Tenant.settings["send_rate_per_second"]`."""
+    if not tenant_ids:
+        return {}
+    rows = (await session.execute(select(Tenant.id, Tenant.settings).where(Tenant.id.in_(tenant_ids)))).all()
+    return {tenant_id: int(settings["send_rate_per_second"]) for tenant_id, settings in rows
+            if isinstance(settings.get("send_rate_per_second"), (int, float)) and settings["send_rate_per_second"] > 0}
+
+
+def postpone(session: AsyncSession, message: Message, *, delay: timedelta) -> None:
+    """Over the tenant's sending limit: back to QUEUED for a little later; this claim is not an attempt."""
+    message.status = MessageStatus.QUEUED
+    message.attempts -= 1
+    message.scheduled_at = utcnow() + delay
+    defer(session, "deliver_messages", message_ids=[message.id], at=message.scheduled_at)
 
 
 def backoff(attempt: int, *, base: float = 2.0, cap: float = 900.0) -> timedelta:

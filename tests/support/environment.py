@@ -40,6 +40,8 @@ TEST_REDIS_URL = _require("SENDGRAPH_TEST_REDIS_URL")
 DATABASE_NAME = f"sendgraph_t{secrets.token_hex(4)}"
 DATABASE_URL = ADMIN_DATABASE_URL.rsplit("/", 1)[0] + f"/{DATABASE_NAME}"
 SMTP_PORT = _free_port()
+SMS_PORT = _free_port()  # the fake seven.io API (tests.support.sms_provider)
+SMS_API_KEY = "test-sms-api-key"
 VAR_DIR = Path(tempfile.mkdtemp(prefix="sendgraph-test-"))
 asyncio.run(_create_database(ADMIN_DATABASE_URL, DATABASE_NAME))
 
@@ -47,7 +49,10 @@ os.environ.update(
     DATABASE_URL=DATABASE_URL,
     REDIS_URL=TEST_REDIS_URL,
     SMTP_URL=f"smtp://127.0.0.1:{SMTP_PORT}",
+    SMS_URL=f"http://127.0.0.1:{SMS_PORT}/api",
+    SMS_API_KEY=SMS_API_KEY,
     SECRET_KEY="test-secret-key-that-is-long-enough-for-hs256",
     SENDGRAPH_VAR_DIR=str(VAR_DIR),
-    SENDGRAPH_REDIS_NAMESPACE=DATABASE_NAME,  # concurrent test runs share Redis, never each other's jobs
+    SENDGRAPH_REDIS_NAMESPACE=DATABASE_NAME,
+    SENDGRAPH_MAX_ATTEMPTS="3",  # transient failures give up after three tries (about 3 seconds of backoff)  # concurrent test runs share Redis, never each other's jobs
 )

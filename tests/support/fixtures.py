@@ -24,6 +24,17 @@ class Mailbox:
     """What the SMTP server received: (envelope sender, recipients, raw message bytes)."""
 
     messages: list[tuple[str, list[str], bytes]] = field(default_factory=list)
+    replies: dict[str, list[str]] = field(default_factory=dict)  # address -> RCPT replies to give first
+
+    def reject(self, address: str, reply: str, *, times: int = 1) -> None:
+        """Answer RCPT TO for `address` with `reply` (e.g. "451 4.3.0 Try later") the next `times` times."""
+        self.replies.setdefault(address, []).extend([reply] * times)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
+        if self.replies.get(address):
+            return self.replies[address].pop(0)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope) -> str:
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))

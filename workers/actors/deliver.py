@@ -7,14 +7,17 @@ not yet stored; everything it had claimed but not sent is recovered by the sched
 """
 from __future__ import annotations
 
+from datetime import timedelta
+
 import dramatiq
 
 from app.settings import get_settings
 from domain.brands.models import Channel
 from domain.campaigns import launch
 from domain.messaging import delivery
+from domain.messaging.links import Links
 from workers.broker import broker  # noqa: F401  (the broker must exist before actors are declared)
-from workers.runtime import send_lock, system_session, transport
+from workers.runtime import send_lock, system_session, tenant_rate_limiter, transport
 from workers.transports import OutgoingEmail, OutgoingSms, TransportError
 
 CLAIM_BATCH = 20  # claimed just before sending, so nothing sits in SENDING for long
@@ -29,20 +32,27 @@ async def deliver_messages(message_ids: list[int]) -> None:
             await session.commit()  # claimed: no other worker will send these
             if not messages:
                 continue
-            prepared = await delivery.prepare(session, messages)
+            prepared = await delivery.prepare(session, messages, links=Links(settings.secret_key, settings.public_url))
             await session.commit()  # rendering failures are recorded
+            rates = await delivery.send_rates(session, {m.tenant_id for m in messages})
             for item in prepared:
                 if item.content is not None:
-                    await _deliver_one(session, item, settings)
+                    await _deliver_one(session, item, settings, rates.get(item.message.tenant_id))
             await launch.finish_if_done(session, campaign_ids={m.campaign_id for m in messages if m.campaign_id})
             await session.commit()
 
 
-async def _deliver_one(session, item: delivery.Prepared, settings) -> None:
+async def _deliver_one(session, item: delivery.Prepared, settings, rate: int | None) -> None:
     message = item.message
+    if rate is not None:
+        with tenant_rate_limiter(message.tenant_id, rate).acquire(raise_on_failure=False) as allowed:
+            if not allowed:
+                delivery.postpone(session, message, delay=timedelta(seconds=1))
+                await session.commit()
+                return
     async with send_lock():
         try:
-            provider_id = await _send(message, item.content, settings.message_id_domain)
+            provider_id = await _send(message, item.content, settings.message_id_domain, item.headers)
         except TransportError as exc:
             if exc.permanent:
                 delivery.mark_failed(session, message, code="REJECTED", reason=exc.reason)
@@ -53,13 +63,13 @@ async def _deliver_one(session, item: delivery.Prepared, settings) -> None:
         await session.commit()
 
 
-async def _send(message, content, domain: str) -> str:
+async def _send(message, content, domain: str, headers: dict[str, str] | None = None) -> str:
     message_id = delivery.message_id_header(message, domain)
     if message.channel is Channel.EMAIL:
         return await transport().send_email(
             OutgoingEmail(
                 message_id=message_id, sender=message.sender, to=message.recipient, subject=content.subject or "",
-                html=content.html, text=content.text, headers=message.headers or {}, reply_to=message.reply_to,
+                html=content.html, text=content.text, headers=message.headers or {} if headers is None else headers, reply_to=message.reply_to,
             )
         )
     return await transport().send_sms(OutgoingSms(message_id=message_id, sender=message.sender, to=message.recipient, text=content.text or ""))
