@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -13,12 +14,13 @@ from typing import Iterator
 import httpx
 
 SENDGRAPH = str(Path(sys.executable).with_name("sendgraph"))
-SENDGRAPH_ENV = ("DATABASE_URL", "REDIS_URL", "SMTP_URL", "OUTBOX_DIR", "SECRET_KEY", "SENDGRAPH_VAR_DIR", "SENDGRAPH_REDIS_NAMESPACE")
+SENDGRAPH_ENV = ("DATABASE_URL", "REDIS_URL", "SMTP_URL", "SMS_URL", "SMS_API_KEY", "OUTBOX_DIR", "SECRET_KEY", "SENDGRAPH_VAR_DIR", "SENDGRAPH_REDIS_NAMESPACE")
 
 
 def environment(**overrides: str) -> dict[str, str]:
     """The test process's environment without sendgraph's own settings, plus the given ones."""
-    env = {k: v for k, v in os.environ.items() if k not in SENDGRAPH_ENV}
+    env = {k: v for k, v in os.environ.items()
+           if k not in SENDGRAPH_ENV and not (k.startswith("SENDGRAPH_") and not k.startswith("SENDGRAPH_TEST_"))}
     env.update(overrides)
     return env
 
@@ -37,8 +39,9 @@ def free_port() -> int:
 
 @contextmanager
 def running(*args: str, env: dict[str, str], cwd: Path, ready_url: str | None = None) -> Iterator[subprocess.Popen]:
-    log = open(cwd / f"{args[0]}.log", "w")
-    process = subprocess.Popen([SENDGRAPH, *args], env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
+    log = open(cwd / f"{args[0]}.log", "a")
+    # Its own process group, so a test can kill it with all its children, as a crash would.
+    process = subprocess.Popen([SENDGRAPH, *args], env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         if ready_url:
             deadline = time.monotonic() + 60
@@ -53,9 +56,17 @@ def running(*args: str, env: dict[str, str], cwd: Path, ready_url: str | None = 
                 time.sleep(0.2)
         yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
         log.close()
+
+
+def crash(process: subprocess.Popen) -> None:
+    """SIGKILL the process and all its children: no shutdown, no cleanup."""
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
