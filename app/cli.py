@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Awaitable, Callable, TypeVar
 
@@ -161,6 +162,83 @@ def token_create(tenant: str = typer.Option(..., help="Tenant slug"), role: str 
         return await issue_token_credential(session, tenant_id=found.id, role=Role[role.upper()], description="sendgraph token create")
 
     typer.echo(issue_token(get_settings(), _run(work)))
+
+
+user_cli = typer.Typer(help="Manage users (OAuth2 password grant).", no_args_is_help=True)
+apikey_cli = typer.Typer(help="Marigold-style service-account keys (X-ApiKey key:secret).", no_args_is_help=True)
+apiuser_cli = typer.Typer(help="Doxie-style basic-auth API users.", no_args_is_help=True)
+cli.add_typer(user_cli, name="user")
+cli.add_typer(apikey_cli, name="apikey")
+cli.add_typer(apiuser_cli, name="apiuser")
+
+
+def _role(role: str):
+    from domain.identity.models import Role
+
+    if role.upper() not in Role.__members__:
+        err.print("[red]error[/red] --role must be read, write or admin")
+        raise typer.Exit(2)
+    return Role[role.upper()]
+
+
+@user_cli.command("create")
+def user_create(
+    email: str = typer.Option(...), password: str = typer.Option(..., prompt=True, hide_input=True),
+    tenant: str = typer.Option(..., help="Tenant slug"), role: str = typer.Option("write", help="read, write or admin"),
+) -> None:
+    """Create a user (or reuse one) and give it a role on a tenant."""
+    from sqlalchemy import select
+
+    from domain.identity.models import User
+    from domain.identity.service import create_user, grant
+    from domain.tenants import service as tenants
+
+    chosen = _role(role)
+
+    async def work(session):
+        found = await tenants.find(session, slug=tenant)
+        user = (await session.execute(select(User).where(User.email == email.strip().lower()))).scalar_one_or_none()
+        user = user or await create_user(session, email=email, password=password)
+        await grant(session, user_id=user.id, tenant_id=found.id, role=chosen)
+        return user
+
+    user = _run(work)
+    typer.echo(f"user {user.email} has {role} on {tenant}")
+
+
+@apikey_cli.command("create")
+def apikey_create(
+    tenant: str = typer.Option(..., help="Tenant slug"), role: str = typer.Option("write"),
+    endpoints: list[str] = typer.Option(None, help='Allowed "METHOD /path" patterns (fnmatch); all when absent'),
+    expires: datetime | None = typer.Option(None, help="Expiry (ISO 8601, UTC)"),
+) -> None:
+    """Print a new `key:secret` once; only its hash is stored."""
+    from domain.identity.credentials import create_api_key
+    from domain.tenants import service as tenants
+
+    chosen = _role(role)
+
+    async def work(session):
+        found = await tenants.find(session, slug=tenant)
+        at = expires.replace(tzinfo=expires.tzinfo or timezone.utc) if expires else None
+        return await create_api_key(session, tenant_id=found.id, role=chosen, endpoints=endpoints or None, expires_at=at)
+
+    typer.echo(_run(work)[1])
+
+
+@apiuser_cli.command("create")
+def apiuser_create(tenant: str = typer.Option(..., help="Tenant slug"), username: str = typer.Option(...), role: str = typer.Option("write")) -> None:
+    """Print the new API user's password once; only its hash is stored."""
+    from domain.identity.credentials import create_api_user
+    from domain.tenants import service as tenants
+
+    chosen = _role(role)
+
+    async def work(session):
+        found = await tenants.find(session, slug=tenant)
+        return await create_api_user(session, tenant_id=found.id, username=username, role=chosen)
+
+    typer.echo(_run(work)[1])
 
 
 @cli.command()

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from strawberry.asgi import GraphQL
 
 from app.auth import authenticate
 from app.graphiql import graphiql_html
-from app.settings import Settings
+from app.state import AppState
 from domain.identity.service import scope_for
 from domain.tenancy import Scope, bind_scope
 from schema.context import Context
@@ -18,10 +17,9 @@ from schema.loaders import Loaders
 
 
 class GraphQLApp(GraphQL):
-    def __init__(self, schema, *, sessions: async_sessionmaker[AsyncSession], settings: Settings):
+    def __init__(self, schema, state: AppState):
         super().__init__(schema, graphql_ide="graphiql")
-        self.sessions = sessions
-        self.settings = settings
+        self.state = state
 
     async def __call__(self, scope, receive, send) -> None:
         """The request's database session is closed before the response goes out, however the request ended."""
@@ -48,12 +46,12 @@ class GraphQLApp(GraphQL):
         return body
 
     async def get_context(self, request: Request, response: Response) -> Context:
-        session = self.sessions()
+        session = self.state.sessions()
         request.state.db_session = session
-        principal, auth_error = await authenticate(request, session, self.settings)
+        principal, auth_error = await authenticate(request, session, self.state.settings)
         scope = await scope_for(session, principal) if principal else Scope(roles={})
         bind_scope(session, scope)
-        return Context(session=session, principal=principal, auth_error=auth_error, settings=self.settings, loaders=Loaders(session))
+        return Context(session=session, principal=principal, auth_error=auth_error, settings=self.state.settings, loaders=Loaders(session))
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(graphiql_html(endpoint=request.url.path))

@@ -1,4 +1,5 @@
-"""The ASGI application: GraphQL at /graphql, GraphiQL assets, health probes.
+"""The ASGI application: GraphQL at /graphql, GraphiQL assets, health probes, recipients' links
+(app.public: unsubscribe, open pixel, click redirect) and providers' delivery reports (app.inbound).
 
 `app.main:app` is what `sendgraph serve` and any ASGI server run.
 """
@@ -14,9 +15,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Mount, Route
 
+from app import inbound, public
 from app.graphiql import GRAPHIQL_STATIC_PREFIX, static_files
+from app import compat
 from app.graphql import GraphQLApp
 from app.settings import Settings, get_settings
+from app.state import AppState
 from domain.db import create_engine, session_factory
 
 log = logging.getLogger("sendgraph")
@@ -36,9 +40,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             settings.var_dir.mkdir(parents=True, exist_ok=True)
             await upgrade_async(settings.database_url)  # the embedded default creates its schema on first start
         app.state.engine = engine
-        graphql.sessions = session_factory(engine)
+        state.session_factory = session_factory(engine)
         worker = embedded.start(settings)
-        scheduler = embedded.start_scheduler(graphql.sessions, settings)
+        scheduler = embedded.start_scheduler(state.session_factory, settings)
         try:
             yield
         finally:
@@ -70,14 +74,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     from schema.graph import schema
 
-    graphql = GraphQLApp(schema, sessions=None, settings=settings)
+    state = AppState(settings)
+    graphql = GraphQLApp(schema, state)
     return Starlette(
         routes=[
             Route("/", lambda request: RedirectResponse("/graphql")),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            *public.routes(settings),
+            *inbound.routes(settings),
             Mount(GRAPHIQL_STATIC_PREFIX, app=static_files(), name="graphiql-static"),
+            *compat.mounts(state),
         ],
         lifespan=lifespan,
     )

@@ -59,7 +59,7 @@ async def scope_for(session: AsyncSession, principal: Principal) -> Scope:
 
 
 async def create_user(session: AsyncSession, *, email: str, password: str, name: str | None = None) -> User:
-    email = normalize_email(email)
+    email = normalize_email(email).lower()
     if (await session.execute(select(User.id).where(User.email == email))).first():
         raise Conflict(f"A user with email {email} already exists", code="EMAIL_TAKEN", field="email")
     user = User(email=email, name=name, password_hash=hash_secret(password))
@@ -110,3 +110,11 @@ async def token_principal(session: AsyncSession, *, key: str) -> Principal:
     if credential.expires_at is not None and credential.expires_at <= utcnow():
         raise Unauthenticated("This token has expired")
     return Principal(kind="token", subject=key, memberships={credential.tenant_id: Role(credential.role)})
+
+
+async def password_principal(session: AsyncSession, *, email: str, password: str) -> tuple[User, Principal]:
+    """The OAuth2 password grant: a user's email and password."""
+    user = (await session.execute(select(User).where(User.email == (email or "").strip().lower()))).scalar_one_or_none()
+    if user is None or not user.active or not verify_secret(user.password_hash, password or ""):
+        raise Unauthenticated("Incorrect username or password")
+    return user, await user_principal(session, user_id=user.id)

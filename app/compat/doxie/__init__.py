@@ -1,0 +1,23 @@
+"""Doxie MPM compatibility: tenants by slug, event mails, injections, surveys, QR codes, consents, processes."""
+from __future__ import annotations
+
+from starlette.applications import Starlette
+
+from app.compat import framework
+from app.compat.doxie import auth, errors
+from app.compat.doxie.routes import ROUTES
+from app.state import AppState
+
+
+class Doxie:
+    name = "doxie"
+    title = "Doxie MPM"
+    authenticate = staticmethod(auth.authenticate)
+    error_response = staticmethod(errors.error_response)
+
+
+def build(state: AppState, prefix: str) -> Starlette:
+    return framework.build_app(
+        Doxie(), ROUTES, state,
+        openapi=lambda: framework.openapi_document(title=Doxie.title, prefix=prefix, routes=ROUTES, security=auth.SECURITY),
+    )

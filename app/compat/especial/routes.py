@@ -1,0 +1,33 @@
+"""Especial routes, each a thin adapter onto a GraphQL operation or an auth scheme (see app/compat/framework.py)."""
+from __future__ import annotations
+
+from starlette.responses import JSONResponse
+
+from app.auth import issue_user_tokens, refresh_user_id
+from app.compat.framework import Call, CompatRoute
+from domain.errors import Invalid
+from domain.identity.service import password_principal, user_principal
+
+
+async def create_token(call: Call) -> JSONResponse:
+    """OAuth2: `grant_type=password` (username, password) or `grant_type=refresh_token`."""
+    form = await call.form()
+    grant = form.get("grant_type", "password")
+    if grant == "password":
+        if not form.get("username") or not form.get("password"):
+            raise Invalid("username and password are required", code="REQUIRED", field="username")
+        user, principal = await password_principal(call.session, email=form["username"], password=form["password"])
+        user_id = user.id
+    elif grant == "refresh_token":
+        if not form.get("refresh_token"):
+            raise Invalid("refresh_token is required", code="REQUIRED", field="refresh_token")
+        user_id = refresh_user_id(call.settings, form["refresh_token"])
+        principal = await user_principal(call.session, user_id=user_id)
+    else:
+        raise Invalid("grant_type must be password or refresh_token", code="UNSUPPORTED_GRANT", field="grant_type")
+    return JSONResponse({**issue_user_tokens(call.settings, user_id), "accounts": sorted(principal.memberships)})
+
+
+ROUTES = [
+    CompatRoute("POST", "/token", create_token, None, "Create or Refresh a token"),
+]
