@@ -4,6 +4,7 @@ from __future__ import annotations
 from starlette.responses import JSONResponse
 
 from app.auth import issue_user_tokens, refresh_user_id
+from app.compat.especial import audience, messaging
 from app.compat.framework import Call, CompatRoute
 from domain.errors import Invalid
 from domain.identity.service import password_principal, user_principal
@@ -28,6 +29,9 @@ async def create_token(call: Call) -> JSONResponse:
     return JSONResponse({**issue_user_tokens(call.settings, user_id), "accounts": sorted(principal.memberships)})
 
 
-ROUTES = [
+TOKEN_ROUTES = [
     CompatRoute("POST", "/token", create_token, None, "Create or Refresh a token"),
 ]
+
+# Each context keeps its routes in its own module (audience: lists, contacts, senders; messaging: templates, campaigns, emails).
+ROUTES = [*TOKEN_ROUTES, *audience.ROUTES, *messaging.ROUTES]

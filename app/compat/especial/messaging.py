@@ -1,0 +1,6 @@
+"""Especial messaging routes (see app/compat/especial/routes.py), each a thin adapter onto a GraphQL operation."""
+from __future__ import annotations
+
+from app.compat.framework import CompatRoute
+
+ROUTES: list[CompatRoute] = []
