@@ -12,6 +12,7 @@ from domain.brands.models import Channel, Sender
 from domain.common import get_or_raise
 from domain.db import utcnow
 from domain.errors import Invalid, InvalidTransition
+from domain.events import qr_codes
 from domain.events import service as events
 from domain.events.models import EventType
 from domain.outbox import defer
@@ -117,17 +118,26 @@ def _check_inline(channel: Channel, *, subject: str | None, html: str | None, te
 
 
 async def trigger_event(
-    session: AsyncSession, *, tenant_id: int, event_slug: str, payload: dict, type: EventType = EventType.MAILER
+    session: AsyncSession, *, tenant_id: int, event_slug: str, payload: dict, type: EventType = EventType.MAILER,
+    kind: str | None = None,
 ) -> tuple[Process, list[Message]]:
-    """The Doxie mailer model: one trigger makes a process that sends each of the event's templates."""
+    """The Doxie mailer model: one trigger makes a process that sends each of the event's templates.
+
+    A survey inquiry needs the respondent's email or phone; a QR code gets its target and validity
+    (see `domain.events.qr_codes`). `kind` names the process when it is not the event's type (a DOI mail)."""
     if not isinstance(payload, dict):
         raise Invalid("payload must be an object", field="payload")
     event = await events.find_active(session, tenant_id=tenant_id, slug=event_slug, type=type)
     if missing := events.missing_parameters(event, payload):
         raise Invalid(f"Missing event parameters: {', '.join(missing)}", code="MISSING_PARAMETERS", field="payload")
+    if type is EventType.SURVEY and not (payload.get(event.recipient_field) or payload.get(event.phone_field)):
+        raise Invalid(f"A survey inquiry needs payload.{event.recipient_field} or payload.{event.phone_field}",
+                      code="RECIPIENT_REQUIRED", field=f"payload.{event.recipient_field}")
+    if type is EventType.QR_CODE:
+        payload = qr_codes.resolve(event, payload)
     if not event.templates:
         raise Invalid(f"Event {event_slug!r} has no templates to send", code="EVENT_HAS_NO_TEMPLATES", field="eventSlug")
-    process = Process(tenant_id=tenant_id, event_id=event.id, kind=type.value, payload=payload)
+    process = Process(tenant_id=tenant_id, event_id=event.id, kind=kind or type.value, payload=payload)
     session.add(process)
     await session.flush()
     messages = []

@@ -10,6 +10,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from domain import models
+from domain.events import qr_codes
 from schema.enums import Channel, MessageEventType, MessageStatus, ProcessStatus
 from schema.relay import Connection, Node, paginate
 from schema.tenants.loaders import load_tenant
@@ -80,6 +81,14 @@ class Message(Node):
         return [MessageEvent(type=r.type, detail=r.detail, occurred_at=r.occurred_at) for r in rows]
 
 
+@strawberry.type(description="A Doxie QR code: it leads to `targetUrl` while `status` is `active`.")
+class QrCode:
+    uuid: UUID = strawberry.field(description="The code's uuid, which is its process's uuid.")
+    target_url: str | None
+    valid_until: datetime | None = strawberry.field(description="Null: valid for ever.")
+    status: str = strawberry.field(description="`active`, or `expired` once `validUntil` has passed.")
+
+
 @strawberry.type(description="One trigger (a Doxie mail, injection, survey, QR code, DOI) and the messages it sent.")
 class Process(Node):
     model: strawberry.Private[models.Process]
@@ -101,10 +110,28 @@ class Process(Node):
         row = await info.context.loaders.load(models.Event, self.model.event_id)
         return row and Event.from_model(row)
 
-    @strawberry.field
-    async def messages(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None) -> Connection[Message]:
-        query = select(models.Message).where(models.Message.process_id == self.model.id)
+    @strawberry.field(description="`channel`, `statuses` and `scheduled` (a send time set, or not) narrow the list; each one given must hold.")
+    async def messages(
+        self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None,
+        channel: Channel | None = None, statuses: list[MessageStatus] | None = None, scheduled: bool | None = None,
+    ) -> Connection[Message]:
+        m = models.Message
+        query = select(m).where(m.process_id == self.model.id)
+        if channel is not None:
+            query = query.where(m.channel == channel)
+        if statuses is not None:
+            query = query.where(m.status.in_(statuses))
+        if scheduled is not None:
+            query = query.where(m.scheduled_at.is_not(None) if scheduled else m.scheduled_at.is_(None))
         return await paginate(info, query, model=models.Message, wrap=Message.from_model, first=first, after=after, last=last, before=before)
+
+    @strawberry.field(description="The QR code this process made (a QR_CODE event trigger); null for other processes.")
+    def qr_code(self) -> QrCode | None:
+        if self.model.kind != "qr_code":
+            return None
+        payload = self.model.payload or {}
+        return QrCode(uuid=self.model.uuid, target_url=payload.get("target_url"), valid_until=qr_codes.valid_until(payload),
+                      status=qr_codes.status(payload))
 
     @strawberry.field(description="Every webhook delivery attempt about this process (Doxie's webhook interactions), newest first.")
     async def webhook_deliveries(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None) -> Connection[WebhookDeliveryRef]:

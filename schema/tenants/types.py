@@ -110,6 +110,16 @@ class Tenant(Node):
         query = select(models.Process).where(models.Process.tenant_id == self.model.id)
         return await paginate(info, query, model=models.Process, wrap=Process.from_model, first=first, after=after, last=last, before=before, descending=True)
 
+    @strawberry.field(description="A process by its uuid (Doxie's process_uuid); null when unknown or not a uuid.")
+    async def process(self, info: Info, uuid: str) -> Process | None:
+        try:
+            key = UUID(uuid)
+        except ValueError:
+            return None
+        row = (await info.context.session.execute(
+            select(models.Process).where(models.Process.tenant_id == self.model.id, models.Process.uuid == key))).scalar_one_or_none()
+        return row and Process.from_model(row)
+
     @strawberry.field(description="Newest first.")
     async def messages(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None, filter: MessageFilter | None = None) -> Connection[Message]:
 

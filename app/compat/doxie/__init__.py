@@ -1,7 +1,6 @@
-"""Doxie MPM compatibility: tenants by slug, event mails, injections, surveys, QR codes, consents, processes."""
+"""Doxie MPM compatibility: tenants by slug, event mails, injections, surveys, QR codes, consents, processes,
+and the admin API (processes, webhook endpoints, API users, settings, brands)."""
 from __future__ import annotations
-
-from starlette.applications import Starlette
 
 from app.compat import framework
 from app.compat.doxie import auth, errors
@@ -16,8 +15,9 @@ class Doxie:
     error_response = staticmethod(errors.error_response)
 
 
-def build(state: AppState, prefix: str) -> Starlette:
-    return framework.build_app(
+def build(state: AppState, prefix: str) -> errors.Sections:
+    app = framework.build_app(
         Doxie(), ROUTES, state,
         openapi=lambda: framework.openapi_document(title=Doxie.title, prefix=prefix, routes=ROUTES, security=auth.SECURITY),
     )
+    return errors.Sections(app)
