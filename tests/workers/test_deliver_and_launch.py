@@ -25,14 +25,6 @@ async def _final_status(graph, message_id):
     return await eventually(done)
 
 
-async def test_sms_without_a_provider_fails_with_a_clear_reason(make_tenant):
-    tenant = await make_tenant()
-    data = await tenant.graph(SEND, {"input": {"tenantId": tenant.id, "channel": "SMS", "to": "+4915112345678", "text": "Hi"}})
-    node = await _final_status(tenant.graph, data["sendMessage"]["message"]["id"])
-    assert node["status"] == "FAILED"
-    assert "no SMS provider configured" in node["error"]
-
-
 async def test_a_template_that_cannot_render_fails_the_message_not_the_worker(make_tenant, mailbox):
     tenant = await make_tenant()
     data = await tenant.graph(SEND, {"input": {"tenantId": tenant.id, "to": "x@example.com", "subject": "s", "text": "{{ ''.__class__.__mro__ }}"}})
