@@ -4,7 +4,9 @@ from __future__ import annotations
 import strawberry
 from strawberry.tools import merge_types
 
+from schema.brands.mutations import SenderMutations
 from schema.campaigns.mutations import CampaignMutations
+from schema.contacts.membership import MembershipMutations
 from schema.contacts.mutations import ContactMutations
 from schema.events.mutations import EventMutations
 from schema.messaging.mutations import MessagingMutations
@@ -15,7 +17,8 @@ from schema.webhooks.mutations import WebhookMutations
 
 Mutation = merge_types(
     "Mutation",
-    (TenantMutations, ContactMutations, TemplateMutations, EventMutations, CampaignMutations, MessagingMutations, WebhookMutations),
+    (TenantMutations, ContactMutations, TemplateMutations, EventMutations, CampaignMutations, MessagingMutations, WebhookMutations,
+     SenderMutations, MembershipMutations),
 )
 
 schema = strawberry.Schema(

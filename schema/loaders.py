@@ -50,6 +50,12 @@ class Loaders:
             self._loaders[model] = ModelLoader(self.session, model)
         return await self._loaders[model].load(id)
 
+    def get(self, key: Any, make: Any) -> DataLoader:
+        """Any other per-request loader (aggregates per parent id...), made by `make(session)` on first use."""
+        if key not in self._loaders:
+            self._loaders[key] = make(self.session)
+        return self._loaders[key]
+
     async def children(self, column: Any, parent_id: int) -> list[Any]:
         """Rows of `column`'s model whose `column` equals `parent_id`, e.g. `children(MessageEvent.message_id, 7)`."""
         if column not in self._loaders:

@@ -101,14 +101,19 @@ def _check_size(value: int | None, argument: str, cap: int) -> None:
 
 async def paginate(
     info: Info, query: Select, *, model: Any, wrap: Callable[[Any], T], first: int | None, after: str | None,
-    last: int | None, before: str | None, descending: bool = False,
+    last: int | None, before: str | None, descending: bool = False, offset: int | None = None,
 ) -> Connection[T]:
-    """Keyset pagination on the primary key: a page does not shift when rows are inserted or deleted."""
+    """Keyset pagination on the primary key: a page does not shift when rows are inserted or deleted.
+
+    `offset` skips that many rows first, for clients that page by number (REST dialects' `page`).
+    """
     cap = info.context.settings.max_page_size
     _check_size(first, "first", cap)
     _check_size(last, "last", cap)
     if first is not None and last is not None:
         raise GraphQLError("Give `first` or `last`, not both", extensions={"code": "INVALID_PAGE_SIZE", "argument": "last"})
+    if offset is not None and (offset < 0 or last is not None):
+        raise GraphQLError("`offset` must be 0 or more, and goes with `first`", extensions={"code": "INVALID_PAGE_SIZE", "argument": "offset"})
     count_query = select(func.count()).select_from(query.order_by(None).subquery())
     key = model.id
     # "after" means further along the chosen order, whichever direction that is.
@@ -126,10 +131,10 @@ async def paginate(
         has_next, has_previous = before is not None, has_more
     else:
         size = cap if first is None else first
-        rows = list((await execute(info.context.session, query.order_by(forward_order).limit(size + 1))).scalars())
+        rows = list((await execute(info.context.session, query.order_by(forward_order).offset(offset or None).limit(size + 1))).scalars())
         has_more = len(rows) > size
         rows = rows[:size]
-        has_next, has_previous = has_more, after is not None
+        has_next, has_previous = has_more, after is not None or bool(offset)
     edges = [Edge(cursor=_cursor(row.id), node=wrap(row)) for row in rows]
     return Connection(
         edges=edges,

@@ -44,6 +44,7 @@ class UpdateContactInput:
     attributes: JSON | None = strawberry.UNSET
     tags: list[str] | None = strawberry.UNSET
     interests: list[str] | None = strawberry.UNSET
+    merge_attributes: bool = strawberry.field(default=False, description="Set the attributes given (null removes one) and keep the others.")
 
 
 @strawberry.input
@@ -52,6 +53,8 @@ class CreateListInput:
     name: str
     description: str | None = None
     double_opt_in: bool = False
+    settings: JSON | None = None
+    default_sender_id: strawberry.ID | None = strawberry.field(default=None, description="A sender of the same tenant.")
 
 
 @strawberry.input
@@ -60,6 +63,8 @@ class UpdateListInput:
     name: str | None = strawberry.UNSET
     description: str | None = strawberry.UNSET
     double_opt_in: bool | None = strawberry.UNSET
+    settings: JSON | None = strawberry.field(default=strawberry.UNSET, description="Replaces the list's settings (its default sender stays).")
+    default_sender_id: strawberry.ID | None = strawberry.field(default=strawberry.UNSET, description="null: no default sender.")
 
 
 @strawberry.input
@@ -111,7 +116,8 @@ class ContactMutations:
     @returns_user_errors(ContactPayload)
     async def update_contact(self, info: Info, input: UpdateContactInput) -> ContactPayload:
         contact = await service.update_contact(
-            info.context.session, contact_id=decode_id(input.id, "Contact", field="id"), changes=_contact_fields(given(input, exclude=("id",)))
+            info.context.session, contact_id=decode_id(input.id, "Contact", field="id"),
+            changes=_contact_fields(given(input, exclude=("id", "merge_attributes"))), merge_attributes=input.merge_attributes,
         )
         await info.context.session.commit()
         return ContactPayload(contact=Contact.from_model(contact))
@@ -128,7 +134,8 @@ class ContactMutations:
     async def create_list(self, info: Info, input: CreateListInput) -> ListPayload:
         contact_list = await service.create_list(
             info.context.session, tenant_id=decode_id(input.tenant_id, "Tenant", field="tenantId"),
-            name=input.name, description=input.description, double_opt_in=input.double_opt_in,
+            name=input.name, description=input.description, double_opt_in=input.double_opt_in, settings=input.settings,
+            default_sender_id=decode_id(input.default_sender_id, "Sender", field="defaultSenderId"),
         )
         await info.context.session.commit()
         return ListPayload(list=ContactList.from_model(contact_list))
@@ -136,9 +143,10 @@ class ContactMutations:
     @strawberry.mutation(permission_classes=[IsAuthenticated])
     @returns_user_errors(ListPayload)
     async def update_list(self, info: Info, input: UpdateListInput) -> ListPayload:
-        contact_list = await service.update_list(
-            info.context.session, list_id=decode_id(input.id, "ContactList", field="id"), changes=given(input, exclude=("id",))
-        )
+        changes = given(input, exclude=("id",))
+        if "default_sender_id" in changes:
+            changes["default_sender_id"] = decode_id(changes["default_sender_id"], "Sender", field="defaultSenderId")
+        contact_list = await service.update_list(info.context.session, list_id=decode_id(input.id, "ContactList", field="id"), changes=changes)
         await info.context.session.commit()
         return ListPayload(list=ContactList.from_model(contact_list))
 

@@ -9,7 +9,10 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from domain import models
+from schema.brands.types import Sender
+from schema.contacts.bounces import ContactBounces, load_bounces
 from schema.enums import SubscriptionStatus
+from schema.loaders import execute
 from schema.relay import Connection, Node, paginate
 from schema.tenants.loaders import load_tenant
 
@@ -36,6 +39,10 @@ class Contact(Node):
     async def tenant(self, info: Info) -> TenantRef:
         return await load_tenant(info, self.model.tenant_id)
 
+    @strawberry.field(description="How many of the contact's messages bounced, and how the last one did.")
+    async def bounces(self, info: Info) -> ContactBounces:
+        return await load_bounces(info, self.model.id)
+
 
 @strawberry.type
 class ListMember(Node):
@@ -56,21 +63,38 @@ class ContactList(Node):
     name: str
     description: str | None
     double_opt_in: bool
+    settings: JSON = strawberry.field(description="Dialect options: language, redirections, status... (`default_sender_id` is set through `defaultSenderId`).")
     created_at: datetime
 
     @strawberry.field
     async def tenant(self, info: Info) -> TenantRef:
         return await load_tenant(info, self.model.tenant_id)
 
+    @strawberry.field(description="Who the list's mail comes from unless a campaign says otherwise.")
+    async def default_sender(self, info: Info) -> Sender | None:
+        row = await info.context.loaders.load(models.Sender, (self.model.settings or {}).get("default_sender_id"))
+        return row and Sender.from_model(row)
+
     @strawberry.field
     async def members(
         self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None,
-        before: str | None = None, status: SubscriptionStatus | None = None,
+        before: str | None = None, status: SubscriptionStatus | None = None, offset: int | None = None,
     ) -> Connection[ListMember]:
         query = select(models.ListMember).where(models.ListMember.list_id == self.model.id)
         if status is not None:
             query = query.where(models.ListMember.status == status)
-        return await paginate(info, query, model=models.ListMember, wrap=ListMember.from_model, first=first, after=after, last=last, before=before)
+        return await paginate(info, query, model=models.ListMember, wrap=ListMember.from_model, first=first, after=after, last=last, before=before, offset=offset)
+
+    @strawberry.field(description="The contact's place on this list; null when it is not on it.")
+    async def member(self, info: Info, contact_id: strawberry.ID) -> ListMember | None:
+        from schema.relay import from_global_id
+
+        decoded = from_global_id(contact_id)
+        if decoded is None or decoded[0] != "Contact":
+            return None
+        query = select(models.ListMember).where(models.ListMember.list_id == self.model.id, models.ListMember.contact_id == decoded[1])
+        row = (await execute(info.context.session, query)).scalar_one_or_none()
+        return row and ListMember.from_model(row)
 
 
 @strawberry.type

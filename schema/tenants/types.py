@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from domain import models
 from schema.enums import CampaignStatus, Channel, MessageStatus
+from schema.brands.types import Sender
 from schema.campaigns.types import Campaign
 from schema.contacts.types import Contact, ContactList, Segment
 from schema.events.types import Event
@@ -70,11 +71,22 @@ class Tenant(Node):
             query = query.where(models.Contact.email == email.strip().lower())
         return await paginate(info, query, model=models.Contact, wrap=Contact.from_model, first=first, after=after, last=last, before=before)
 
-    @strawberry.field
-    async def lists(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None) -> Connection[ContactList]:
+    @strawberry.field(description="`name` finds lists by exact name; `offset` skips that many first (paging by number).")
+    async def lists(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None, name: str | None = None, offset: int | None = None) -> Connection[ContactList]:
 
         query = select(models.ContactList).where(models.ContactList.tenant_id == self.model.id)
-        return await paginate(info, query, model=models.ContactList, wrap=ContactList.from_model, first=first, after=after, last=last, before=before)
+        if name is not None:
+            query = query.where(models.ContactList.name == name)
+        return await paginate(info, query, model=models.ContactList, wrap=ContactList.from_model, first=first, after=after, last=last, before=before, offset=offset)
+
+    @strawberry.field(description="Who this tenant's messages come from; `brand` (a slug) and `channel` narrow them, `offset` skips that many first.")
+    async def senders(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None, brand: str | None = None, channel: Channel | None = None, offset: int | None = None) -> Connection[Sender]:
+        query = select(models.Sender).where(models.Sender.tenant_id == self.model.id)
+        if brand is not None:
+            query = query.join(models.Brand, models.Brand.id == models.Sender.brand_id).where(models.Brand.slug == brand)
+        if channel is not None:
+            query = query.where(models.Sender.channel == channel)
+        return await paginate(info, query, model=models.Sender, wrap=Sender.from_model, first=first, after=after, last=last, before=before, offset=offset)
 
     @strawberry.field
     async def segments(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None) -> Connection[Segment]:
