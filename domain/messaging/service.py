@@ -23,12 +23,18 @@ from domain.tenants.models import Tenant
 from domain.validation import check_length, normalize_email, normalize_phone
 from domain.webhooks import service as webhooks
 
-SENDABLE = (Channel.EMAIL, Channel.SMS)
+SENDABLE = (Channel.EMAIL, Channel.SMS, Channel.PUSH, Channel.RCS)
 
 
 def normalize_recipient(channel: Channel, to: str, *, field: str = "to") -> str:
+    """Email address, E.164 phone number (SMS, RCS), or an opaque device token (push)."""
     if channel is Channel.EMAIL:
         return normalize_email(to or "", field=field)
+    if channel is Channel.PUSH:
+        token = (to or "").strip()
+        if not token or len(token) > 320:
+            raise Invalid("A push recipient is a device token of 1-320 characters", code="INVALID_ADDRESS", field=field)
+        return token
     return normalize_phone(to or "", field=field)
 
 
@@ -65,9 +71,10 @@ async def queue_message(
     session: AsyncSession, *, tenant_id: int, channel: Channel, to: str, subject: str | None = None,
     html: str | None = None, text: str | None = None, template_id: int | None = None, data: dict | None = None,
     idempotency_key: str | None = None, external_id: str | None = None, sender: str | None = None,
-    language: str | None = None, process_id: int | None = None, contact_id: int | None = None,
+    language: str | None = None, process_id: int | None = None, contact_id: int | None = None, headers: dict | None = None,
 ) -> Message:
-    """One message to one recipient, inline content or a template rendered with `data`."""
+    """One message to one recipient, inline content or a template rendered with `data`; `headers` are
+    extra email headers (a `Reply-To` among them becomes the message's reply-to address)."""
     if channel not in SENDABLE:
         raise Invalid(f"Sending {channel.value} messages is not supported yet", code="CHANNEL_UNSUPPORTED", field="channel")
     tenant = await _sendable_tenant(session, tenant_id, channel)
@@ -93,16 +100,46 @@ async def queue_message(
         raise Invalid("data must be an object", field="data")
     if sender is not None and channel is Channel.EMAIL:
         normalize_email(sender.rsplit("<", 1)[-1].rstrip(">"), field="from")
+    headers, reply_to = _extra_headers(headers)
     message = Message(
         tenant_id=tenant_id, channel=channel, recipient=recipient, template_id=template_id,
         source={} if template else {"subject": subject, "html": html, "text": text}, data=data or {}, idempotency_key=idempotency_key, external_id=external_id, language=language,
         sender=sender or await default_sender(session, tenant, channel, template), process_id=process_id, contact_id=contact_id,
+        headers=headers, reply_to=reply_to,
     )
     session.add(message)
     await session.flush()
     session.add(MessageEvent(tenant_id=tenant_id, message_id=message.id, type=MessageEventType.QUEUED))
     defer(session, "deliver_messages", message_ids=[message.id])
     return message
+
+
+# Headers the delivery sets itself (see workers/transports/base.py): a message may not carry its own.
+RESERVED_HEADERS = frozenset({"from", "to", "subject", "date", "message-id", "mime-version", "content-type", "content-transfer-encoding"})
+
+
+def _extra_headers(headers: dict | None) -> tuple[dict[str, str], str | None]:
+    """Validated extra headers, and the reply-to address taken out of them."""
+    if headers is None:
+        return {}, None
+    if not isinstance(headers, dict):
+        raise Invalid("headers must be an object of header names to values", field="headers")
+    kept, reply_to = {}, None
+    for name, value in headers.items():
+        field = f"headers.{name}"
+        if not isinstance(value, str) or not name or not all(33 <= ord(c) <= 126 and c != ":" for c in name):
+            raise Invalid(f"Header {name!r} needs a printable name and a text value", code="INVALID_HEADER", field=field)
+        if "\r" in value or "\n" in value:
+            raise Invalid(f"Header {name!r} cannot contain a line break", code="INVALID_HEADER", field=field)
+        check_length(value, field=field, max_length=998)
+        if name.lower() == "reply-to":
+            normalize_email(value.rsplit("<", 1)[-1].rstrip(">"), field=field)
+            reply_to = check_length(value.strip(), field=field, max_length=320)
+        elif name.lower() in RESERVED_HEADERS:
+            raise Invalid(f"Header {name!r} is set by the delivery itself", code="RESERVED_HEADER", field=field)
+        else:
+            kept[name] = value
+    return kept, reply_to
 
 
 def _check_inline(channel: Channel, *, subject: str | None, html: str | None, text: str | None) -> None:

@@ -69,3 +69,11 @@ async def test_launch_expands_a_large_audience_in_chunks_and_sends_each_contact_
         )).all())
     await engine.dispose()
     assert statuses == {MessageStatus.SENT: 1234}
+
+
+async def test_push_and_rcs_without_a_provider_fail_with_a_clear_reason(make_tenant):
+    tenant = await make_tenant()
+    for channel, to, reason in (("PUSH", "device-token-123", "no push provider configured"), ("RCS", "+4915112345678", "no RCS provider configured")):
+        data = await tenant.graph(SEND, {"input": {"tenantId": tenant.id, "channel": channel, "to": to, "text": "Hi"}})
+        node = await _final_status(tenant.graph, data["sendMessage"]["message"]["id"])
+        assert (node["status"], node["error"]) == ("FAILED", reason)

@@ -72,4 +72,6 @@ async def _send(message, content, domain: str, headers: dict[str, str] | None = 
                 html=content.html, text=content.text, headers=message.headers or {} if headers is None else headers, reply_to=message.reply_to,
             )
         )
-    return await transport().send_sms(OutgoingSms(message_id=message_id, sender=message.sender, to=message.recipient, text=content.text or ""))
+    text = OutgoingSms(message_id=message_id, sender=message.sender, to=message.recipient, text=content.text or "")
+    send = {Channel.SMS: transport().send_sms, Channel.PUSH: transport().send_push, Channel.RCS: transport().send_rcs}[message.channel]
+    return await send(text)

@@ -1,4 +1,5 @@
-"""One Transport per channel: email to SMTP (or the file outbox), SMS to an HTTP provider."""
+"""One Transport per channel: email to SMTP (or the file outbox), SMS to an HTTP provider; push and RCS
+go through the same interface and, with no provider configured, fail with that reason."""
 
 from __future__ import annotations
 
@@ -23,6 +24,12 @@ class ChannelRouter:
         if self.sms is None:
             raise TransportError("no SMS provider configured", permanent=True)
         return await self.sms.send_sms(sms)
+
+    async def send_push(self, push: OutgoingSms) -> str:
+        raise TransportError("no push provider configured", permanent=True)
+
+    async def send_rcs(self, rcs: OutgoingSms) -> str:
+        raise TransportError("no RCS provider configured", permanent=True)
 
     async def close(self) -> None:
         try:
