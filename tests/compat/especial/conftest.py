@@ -75,6 +75,15 @@ class EspecialUser:
         return self.tenant.account_id
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch):
+    """Argon2 with its production cost takes a second or more per hash on a busy CI machine, and every spec
+    here creates and logs in a user: hash with the cheapest parameters (verification reads them from the hash)."""
+    from argon2 import PasswordHasher
+
+    monkeypatch.setattr("domain.identity.service._hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+
+
 @pytest.fixture
 def especial_url(api) -> str:
     from app.compat import prefix
