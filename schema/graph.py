@@ -10,11 +10,13 @@ from schema.contacts.membership import MembershipMutations
 from schema.contacts.mutations import ContactMutations
 from schema.events.mutations import EventMutations
 from schema.messaging.mutations import MessagingMutations
-from schema.queries import NODE_TYPES, Query
+from schema.queries import NODE_TYPES, Query as RootQuery
 from schema.templates.mutations import TemplateMutations
+from schema.templates.queries import TemplateQueries
 from schema.tenants.mutations import TenantMutations
 from schema.webhooks.mutations import WebhookMutations
 
+Query = merge_types("Query", (RootQuery, TemplateQueries))
 Mutation = merge_types(
     "Mutation",
     (TenantMutations, ContactMutations, TemplateMutations, EventMutations, CampaignMutations, MessagingMutations, WebhookMutations,

@@ -7,14 +7,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import exists, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.brands.models import Channel
+from domain.brands.models import Channel, Sender
 from domain.campaigns.models import Campaign, CampaignKind, CampaignStatus
 from domain.campaigns.service import transition
 from domain.common import get_or_raise
 from domain.contacts import audience
 from domain.contacts.models import Segment
 from domain.db import utcnow
-from domain.errors import Invalid
+from domain.errors import Invalid, InvalidTransition
 from domain.messaging.models import Message, MessageStatus
 from domain.messaging.service import cancel_queued, default_sender
 from domain.outbox import defer
@@ -48,6 +48,18 @@ async def launch(session: AsyncSession, *, campaign_id: int, at: datetime | None
         transition(campaign, CampaignStatus.RUNNING, code="CAMPAIGN_NOT_LAUNCHABLE")
         campaign.launched_at = now
         defer(session, "launch_campaign", campaign_id=campaign.id)
+    await session.flush()
+    return campaign
+
+
+async def unschedule(session: AsyncSession, *, campaign_id: int) -> Campaign:
+    """A scheduled campaign goes back to DRAFT and forgets its time; its pending launch job finds it
+    no longer due and does nothing."""
+    campaign = await get_or_raise(session, Campaign, campaign_id, what="Campaign", field="campaignId")
+    if campaign.status is not CampaignStatus.SCHEDULED:
+        raise InvalidTransition(f"A {campaign.status.value} campaign is not scheduled", code="CAMPAIGN_NOT_SCHEDULED", field="campaignId")
+    transition(campaign, CampaignStatus.DRAFT)
+    campaign.scheduled_at = None
     await session.flush()
     return campaign
 
@@ -143,7 +155,8 @@ async def expand_next_chunk(session: AsyncSession, *, campaign: Campaign, size: 
         return []
     channel = template.channel
     address = "email" if channel is Channel.EMAIL else "phone"
-    sender = await default_sender(session, await session.get(Tenant, campaign.tenant_id), channel, template)
+    sender = await campaign_sender(session, campaign) or await default_sender(session, await session.get(Tenant, campaign.tenant_id), channel, template)
+    reply_to = campaign.options.get("reply_to") or None
     waves = _waves(campaign.options)
     rows, position = [], campaign.recipients_count
     for contact in contacts:
@@ -154,7 +167,7 @@ async def expand_next_chunk(session: AsyncSession, *, campaign: Campaign, size: 
             "tenant_id": campaign.tenant_id, "channel": channel, "status": MessageStatus.QUEUED,
             "recipient": getattr(contact, address), "campaign_id": campaign.id, "contact_id": contact.id,
             "template_id": template.id, "language": contact.language, "source": {}, "headers": {},
-            "data": {**_contact_data(contact), **contact.attributes}, "sender": sender, "scheduled_at": scheduled_at,
+            "data": contact_data(contact), "sender": sender, "reply_to": reply_to, "scheduled_at": scheduled_at,
         })
         position += 1
     ids = list((await session.execute(insert(Message).returning(Message.id), rows)).scalars()) if rows else []
@@ -192,5 +205,15 @@ async def finish_if_done(session: AsyncSession, *, campaign_ids: set[int]) -> No
             campaign.finished_at = utcnow()
 
 
-def _contact_data(contact) -> dict:
-    return {k: getattr(contact, k) for k in ("email", "phone", "first_name", "last_name", "language", "external_id")}
+def contact_data(contact) -> dict:
+    """What a template sees of its recipient: the contact's fields and its attributes."""
+    return {**{k: getattr(contact, k) for k in ("email", "phone", "first_name", "last_name", "language", "external_id")}, **contact.attributes}
+
+
+async def campaign_sender(session: AsyncSession, campaign: Campaign) -> str | None:
+    """The campaign's own sender ("Name <address>"), when it names one; `options.sender_name` overrides its display name."""
+    sender = campaign.sender_id and await session.get(Sender, campaign.sender_id)
+    if not sender:
+        return None
+    name = campaign.options.get("sender_name") or sender.name
+    return f"{name} <{sender.address}>" if name and sender.channel is Channel.EMAIL else sender.address

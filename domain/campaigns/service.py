@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.brands.models import Sender
 from domain.campaigns.models import TRANSITIONS, Campaign, CampaignKind, CampaignStatus, CampaignStep
 from domain.common import apply_changes, get_or_raise
 from domain.contacts import audience
@@ -14,7 +15,7 @@ from domain.tenants.models import Tenant
 from domain.validation import require_text
 
 REFERENCES = {"template_id": (Template, "Template", "templateId"), "list_id": (ContactList, "List", "listId"),
-              "segment_id": (Segment, "Segment", "segmentId")}
+              "segment_id": (Segment, "Segment", "segmentId"), "sender_id": (Sender, "Sender", "senderId")}
 
 
 def transition(campaign: Campaign, to: CampaignStatus, *, code: str = "INVALID_TRANSITION") -> None:
@@ -71,3 +72,24 @@ async def delete(session: AsyncSession, *, campaign_id: int) -> None:
         raise InvalidTransition("Cancel a running or scheduled campaign before deleting it", code="CAMPAIGN_ACTIVE", field="campaignId")
     await session.delete(campaign)
     await session.flush()
+
+
+async def archive(session: AsyncSession, *, campaign_id: int) -> Campaign:
+    """A draft, sent or cancelled campaign is put away; it cannot be edited or launched while archived."""
+    campaign = await get_or_raise(session, Campaign, campaign_id, what="Campaign", field="campaignId")
+    transition(campaign, CampaignStatus.ARCHIVED, code="CAMPAIGN_NOT_ARCHIVABLE")
+    await session.flush()
+    return campaign
+
+
+async def unarchive(session: AsyncSession, *, campaign_id: int) -> Campaign:
+    """An archived campaign becomes a draft again. Its launch checkpoint is reset, so launching it
+    again is a new run over its whole audience (the messages of the earlier run stay as they are)."""
+    campaign = await get_or_raise(session, Campaign, campaign_id, what="Campaign", field="campaignId")
+    if campaign.status is not CampaignStatus.ARCHIVED:
+        raise InvalidTransition(f"A {campaign.status.value} campaign is not archived", code="CAMPAIGN_NOT_ARCHIVED", field="campaignId")
+    transition(campaign, CampaignStatus.DRAFT)
+    campaign.scheduled_at = campaign.launched_at = campaign.expanded_at = campaign.finished_at = None
+    campaign.last_contact_id = campaign.recipients_count = 0
+    await session.flush()
+    return campaign

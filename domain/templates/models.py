@@ -10,6 +10,11 @@ from domain.db import Base, BigId, IdPk, Timestamped
 from domain.tenants.models import TenantScoped
 
 
+# `Template.settings[CAMPAIGN_CONTENT] = True`: the template is one campaign's own content (an Especial
+# campaign's `content`, a Marigold single-batch send's message), not part of the tenant's template library.
+CAMPAIGN_CONTENT = "campaign_content"
+
+
 class Template(TenantScoped, Timestamped, Base):
     __tablename__ = "templates"
     __table_args__ = (UniqueConstraint("tenant_id", "api_name"),)

@@ -7,8 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.brands.models import Channel
 from domain.common import apply_changes, get_or_raise
 from domain.errors import Conflict, Invalid
-from domain.rendering import check_syntax
-from domain.templates.models import Template, TemplatePart
+from domain.rendering import Rendered, check_syntax, render as render_sources
+from domain.templates.models import Dictionary, Template, TemplatePart
 from domain.tenants.models import Tenant
 from domain.validation import require_text
 
@@ -57,12 +57,28 @@ async def update(session: AsyncSession, *, template_id: int, changes: dict) -> T
         parts = changes.pop("parts")
         if not parts:
             raise Invalid("A template needs at least one part", code="REQUIRED", field="parts")
-        template.parts = _build_parts(parts, changes.get("channel", template.channel))
+        template.parts = _merge_parts(template.parts, _build_parts(parts, changes.get("channel", template.channel)))
     if "name" in changes:
         changes["name"] = require_text(changes["name"], field="name")
     apply_changes(template, changes)
     await _flush(session)
     return template
+
+
+def _merge_parts(current: list[TemplatePart], built: list[TemplatePart]) -> list[TemplatePart]:
+    """The new parts, reusing the row of a language the template already has: replacing it with a new row
+    would insert the new one before deleting the old and break the one-part-per-language constraint."""
+    existing = {part.language: part for part in current}
+    merged = []
+    for part in built:
+        row = existing.get(part.language)
+        if row is None:
+            merged.append(part)
+            continue
+        for name in (*PART_FIELDS, "headers"):
+            setattr(row, name, getattr(part, name))
+        merged.append(row)
+    return merged
 
 
 async def delete(session: AsyncSession, *, template_id: int) -> None:
@@ -75,3 +91,30 @@ async def _flush(session: AsyncSession) -> None:
         await session.flush()
     except IntegrityError as exc:
         raise Conflict("A template with that apiName already exists", code="DUPLICATE", field="apiName") from exc
+
+
+async def render(
+    session: AsyncSession, *, template_id: int, data: dict | None = None, language: str | None = None, contact_id: int | None = None,
+) -> Rendered:
+    """A template as a recipient would get it: its part in `language` (else the contact's, else the default),
+    rendered with the contact's fields and attributes (when `contact_id` is given) overlaid by `data`."""
+    from domain.campaigns.launch import contact_data
+    from domain.contacts.models import Contact
+    from domain.messaging.delivery import translate_labels
+
+    template = await get_or_raise(session, Template, template_id, what="Template", field="templateId")
+    if data is not None and not isinstance(data, dict):
+        raise Invalid("data must be an object", field="data")
+    values: dict = {}
+    if contact_id is not None:
+        contact = await get_or_raise(session, Contact, contact_id, what="Contact", field="contactId")
+        if contact.tenant_id != template.tenant_id:
+            raise Invalid("A contact of another tenant cannot be used", code="TENANT_MISMATCH", field="contactId")
+        values = {"recipient": contact.email or contact.phone, **contact_data(contact)}
+        language = language or contact.language
+    part = template.part_for(language)
+    if part is None:
+        raise Invalid("The template has no content", code="TEMPLATE_EMPTY", field="templateId")
+    dictionary = template.dictionary_id and await session.get(Dictionary, template.dictionary_id)
+    translations = translate_labels(dictionary.entries, part.language, template.default_language) if dictionary else {}
+    return render_sources(subject=part.subject, html=part.html, text=part.text, data={"t": translations, **values, **(data or {})})

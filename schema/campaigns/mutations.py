@@ -32,6 +32,7 @@ class CreateCampaignInput:
     kind: CampaignKind = CampaignKind.NEWSLETTER
     external_id: str | None = None
     template_id: strawberry.ID | None = None
+    sender_id: strawberry.ID | None = None
     list_id: strawberry.ID | None = None
     segment_id: strawberry.ID | None = None
     audience_filter: JSON | None = strawberry.field(default=None, description='e.g. [{"field": "language", "op": "eq", "value": "de"}]')
@@ -45,6 +46,7 @@ class UpdateCampaignInput:
     name: str | None = strawberry.UNSET
     external_id: str | None = strawberry.UNSET
     template_id: strawberry.ID | None = strawberry.UNSET
+    sender_id: strawberry.ID | None = strawberry.UNSET
     list_id: strawberry.ID | None = strawberry.UNSET
     segment_id: strawberry.ID | None = strawberry.UNSET
     audience_filter: JSON | None = strawberry.UNSET
@@ -64,6 +66,21 @@ class CancelCampaignInput:
 
 
 @strawberry.input
+class UnscheduleCampaignInput:
+    campaign_id: strawberry.ID
+
+
+@strawberry.input
+class ArchiveCampaignInput:
+    campaign_id: strawberry.ID
+
+
+@strawberry.input
+class UnarchiveCampaignInput:
+    campaign_id: strawberry.ID
+
+
+@strawberry.input
 class SuspendCampaignInput:
     campaign_id: strawberry.ID
 
@@ -79,7 +96,7 @@ class CampaignPayload:
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
 
-REFERENCE_TYPES = {"template_id": "Template", "list_id": "ContactList", "segment_id": "Segment"}
+REFERENCE_TYPES = {"template_id": "Template", "sender_id": "Sender", "list_id": "ContactList", "segment_id": "Segment"}
 
 
 def _fields(fields: dict) -> dict:
@@ -149,5 +166,26 @@ class CampaignMutations:
     @returns_user_errors(CampaignPayload)
     async def resume_campaign(self, info: Info, input: ResumeCampaignInput) -> CampaignPayload:
         campaign = await launch.resume(info.context.session, campaign_id=decode_id(input.campaign_id, "Campaign", field="campaignId"))
+        await info.context.session.commit()
+        return CampaignPayload(campaign=Campaign.from_model(campaign))
+
+    @strawberry.mutation(permission_classes=[IsAuthenticated], description="A scheduled campaign goes back to DRAFT; it will not launch.")
+    @returns_user_errors(CampaignPayload)
+    async def unschedule_campaign(self, info: Info, input: UnscheduleCampaignInput) -> CampaignPayload:
+        campaign = await launch.unschedule(info.context.session, campaign_id=decode_id(input.campaign_id, "Campaign", field="campaignId"))
+        await info.context.session.commit()
+        return CampaignPayload(campaign=Campaign.from_model(campaign))
+
+    @strawberry.mutation(permission_classes=[IsAuthenticated], description="A draft, sent or cancelled campaign is put away (ARCHIVED).")
+    @returns_user_errors(CampaignPayload)
+    async def archive_campaign(self, info: Info, input: ArchiveCampaignInput) -> CampaignPayload:
+        campaign = await service.archive(info.context.session, campaign_id=decode_id(input.campaign_id, "Campaign", field="campaignId"))
+        await info.context.session.commit()
+        return CampaignPayload(campaign=Campaign.from_model(campaign))
+
+    @strawberry.mutation(permission_classes=[IsAuthenticated], description="An archived campaign becomes a DRAFT; launching it again is a new run.")
+    @returns_user_errors(CampaignPayload)
+    async def unarchive_campaign(self, info: Info, input: UnarchiveCampaignInput) -> CampaignPayload:
+        campaign = await service.unarchive(info.context.session, campaign_id=decode_id(input.campaign_id, "Campaign", field="campaignId"))
         await info.context.session.commit()
         return CampaignPayload(campaign=Campaign.from_model(campaign))

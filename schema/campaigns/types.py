@@ -8,6 +8,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from domain import models
+from schema.brands.types import Sender
 from schema.contacts.types import ContactList, Segment
 from schema.enums import CampaignKind, CampaignStatus
 from schema.relay import Node
@@ -60,6 +61,11 @@ class Campaign(Node):
     async def template(self, info: Info) -> Template | None:
         row = await info.context.loaders.load(models.Template, self.model.template_id)
         return row and Template.from_model(row)
+
+    @strawberry.field(description="Who its messages come from; the tenant's default sender when null.")
+    async def sender(self, info: Info) -> Sender | None:
+        row = await info.context.loaders.load(models.Sender, self.model.sender_id)
+        return row and Sender.from_model(row)
 
     @strawberry.field
     async def list(self, info: Info) -> ContactList | None:

@@ -26,6 +26,7 @@ class SendMessageInput:
     sender: str | None = strawberry.field(default=None, description='"Name <address>"; the tenant\'s default sender when absent.')
     external_id: str | None = None
     idempotency_key: str | None = strawberry.field(default=None, description="The same key again returns the same message, sent once.")
+    headers: JSON | None = strawberry.field(default=None, description='Extra email headers, e.g. {"X-Campaign": "spring"}; a "Reply-To" sets the reply-to address.')
 
 
 @strawberry.input(description="Trigger a Doxie event: its templates are sent with the payload, in one process.")
@@ -64,6 +65,7 @@ class MessagingMutations:
             to=input.to, subject=input.subject, html=input.html, text=input.text,
             template_id=decode_id(input.template_id, "Template", field="templateId"), data=input.data,
             language=input.language, sender=input.sender, external_id=input.external_id, idempotency_key=input.idempotency_key,
+            headers=input.headers,
         )
         await info.context.session.commit()
         return SendMessagePayload(message=Message.from_model(message))

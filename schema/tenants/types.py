@@ -4,17 +4,19 @@ from uuid import UUID
 from datetime import datetime
 
 import strawberry
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, not_, or_, select
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from domain import models
-from schema.enums import CampaignStatus, Channel, MessageStatus
+from domain.templates.models import CAMPAIGN_CONTENT
+from schema.enums import CampaignKind, CampaignStatus, Channel, MessageStatus
 from schema.brands.types import Sender
 from schema.campaigns.types import Campaign
 from schema.contacts.types import Contact, ContactList, Segment
 from schema.events.types import Event
 from schema.messaging.types import Message, Process
+from schema.ids import decode_id
 from schema.relay import Connection, Node, paginate
 from schema.templates.types import Template
 from schema.webhooks.types import WebhookEndpoint
@@ -94,13 +96,20 @@ class Tenant(Node):
         query = select(models.Segment).where(models.Segment.tenant_id == self.model.id)
         return await paginate(info, query, model=models.Segment, wrap=Segment.from_model, first=first, after=after, last=last, before=before)
 
-    @strawberry.field
-    async def templates(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None, channel: Channel | None = None) -> Connection[Template]:
+    @strawberry.field(description="`name` finds templates by exact name; `library: true` leaves out templates that are one campaign's own content (`settings.campaign_content`), `false` keeps only those; `offset` skips that many first (paging by number).")
+    async def templates(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None, channel: Channel | None = None,
+                        name: str | None = None, library: bool | None = None, offset: int | None = None) -> Connection[Template]:
 
-        query = select(models.Template).where(models.Template.tenant_id == self.model.id)
+        t = models.Template
+        query = select(t).where(t.tenant_id == self.model.id)
         if channel is not None:
-            query = query.where(models.Template.channel == channel)
-        return await paginate(info, query, model=models.Template, wrap=Template.from_model, first=first, after=after, last=last, before=before)
+            query = query.where(t.channel == channel)
+        if name is not None:
+            query = query.where(t.name == name)
+        if library is not None:
+            campaign_content = t.settings[CAMPAIGN_CONTENT].as_boolean()
+            query = query.where(campaign_content.is_not(True) if library else campaign_content.is_(True))
+        return await paginate(info, query, model=t, wrap=Template.from_model, first=first, after=after, last=last, before=before, offset=offset)
 
     @strawberry.field
     async def events(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None) -> Connection[Event]:
@@ -108,13 +117,27 @@ class Tenant(Node):
         query = select(models.Event).where(models.Event.tenant_id == self.model.id)
         return await paginate(info, query, model=models.Event, wrap=Event.from_model, first=first, after=after, last=last, before=before)
 
-    @strawberry.field
-    async def campaigns(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None, status: CampaignStatus | None = None) -> Connection[Campaign]:
+    @strawberry.field(description="Each filter given must hold: `statuses`, `kinds`, exact `name`, `listId`; `ready`: has content and an audience (what launching needs), or not. `offset` skips that many first (paging by number).")
+    async def campaigns(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None, status: CampaignStatus | None = None,
+                        statuses: list[CampaignStatus] | None = None, kinds: list[CampaignKind] | None = None, name: str | None = None,
+                        list_id: strawberry.ID | None = None, ready: bool | None = None, offset: int | None = None) -> Connection[Campaign]:
 
-        query = select(models.Campaign).where(models.Campaign.tenant_id == self.model.id)
+        c = models.Campaign
+        query = select(c).where(c.tenant_id == self.model.id)
         if status is not None:
-            query = query.where(models.Campaign.status == status)
-        return await paginate(info, query, model=models.Campaign, wrap=Campaign.from_model, first=first, after=after, last=last, before=before)
+            query = query.where(c.status == status)
+        if statuses is not None:
+            query = query.where(c.status.in_(statuses))
+        if kinds is not None:
+            query = query.where(c.kind.in_(kinds))
+        if name is not None:
+            query = query.where(c.name == name)
+        if list_id is not None:
+            query = query.where(c.list_id == decode_id(list_id, "ContactList", field="listId"))
+        if ready is not None:
+            has_content_and_audience = and_(c.template_id.is_not(None), or_(c.list_id.is_not(None), c.segment_id.is_not(None)))
+            query = query.where(has_content_and_audience if ready else not_(has_content_and_audience))
+        return await paginate(info, query, model=c, wrap=Campaign.from_model, first=first, after=after, last=last, before=before, offset=offset)
 
     @strawberry.field(description="Newest first.")
     async def processes(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None) -> Connection[Process]:
