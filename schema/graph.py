@@ -4,11 +4,12 @@ from __future__ import annotations
 import strawberry
 from strawberry.tools import merge_types
 
-from schema.brands.mutations import SenderMutations
+from schema.brands.mutations import BrandMutations, SenderMutations
 from schema.campaigns.mutations import CampaignMutations
 from schema.contacts.membership import MembershipMutations
 from schema.contacts.mutations import ContactMutations
 from schema.events.mutations import EventMutations
+from schema.identity.mutations import IdentityMutations
 from schema.messaging.mutations import MessagingMutations
 from schema.queries import NODE_TYPES, Query as RootQuery
 from schema.templates.mutations import TemplateMutations
@@ -20,7 +21,7 @@ Query = merge_types("Query", (RootQuery, TemplateQueries))
 Mutation = merge_types(
     "Mutation",
     (TenantMutations, ContactMutations, TemplateMutations, EventMutations, CampaignMutations, MessagingMutations, WebhookMutations,
-     SenderMutations, MembershipMutations),
+     SenderMutations, MembershipMutations, IdentityMutations, BrandMutations),
 )
 
 schema = strawberry.Schema(

@@ -11,7 +11,7 @@ from strawberry.types import Info
 from domain import models
 from domain.errors import DomainError
 from domain.tenants import service as tenants
-from schema.brands.types import Sender
+from schema.brands.types import Brand, Sender
 from schema.campaigns.types import Campaign
 from schema.contacts.types import Contact, ContactList, ListMember, Segment
 from schema.enums import Role
@@ -28,7 +28,7 @@ NODE_TYPES = {
     for cls, model in (
         (Tenant, models.Tenant), (Contact, models.Contact), (ContactList, models.ContactList), (ListMember, models.ListMember),
         (Segment, models.Segment), (Template, models.Template), (Event, models.Event), (Campaign, models.Campaign),
-        (Process, models.Process), (Message, models.Message), (WebhookEndpoint, models.WebhookEndpoint), (Sender, models.Sender),
+        (Process, models.Process), (Message, models.Message), (WebhookEndpoint, models.WebhookEndpoint), (Sender, models.Sender), (Brand, models.Brand),
         (WebhookDelivery, models.WebhookDelivery),
     )
 }

@@ -65,6 +65,7 @@ class Call:
 
     async def graphql(self, document: str, variables: dict | None = None) -> dict:
         """Run an operation of the graph as this caller; a `userErrors` entry or a GraphQL error raises its DomainError."""
+        self.context.loaders = Loaders(self.session)  # per operation: a read after a mutation must not see cached rows
         result = await schema.execute(document, variable_values=variables or {}, context_value=self.context)
         if result.errors:
             error = result.errors[0]

@@ -71,6 +71,22 @@ async def revoke(session: AsyncSession, *, credential_id: int) -> None:
     await session.flush()
 
 
+async def delete(session: AsyncSession, *, credential_id: int) -> ApiCredential:
+    """Remove a credential for good (a Doxie API user's name can then be used again); needs ADMIN."""
+    credential = await get_or_raise(session, ApiCredential, credential_id, what="Credential")
+    _require_admin(session, credential.tenant_id)
+    await session.delete(credential)
+    await session.flush()
+    return credential
+
+
+def username(credential: ApiCredential) -> str | None:
+    """An API user's name (its key without the tenant prefix); None for other kinds."""
+    if credential.kind is not CredentialKind.API_USER:
+        return None
+    return credential.key.partition("/")[2]
+
+
 def _user_key(tenant_id: int, username: str) -> str:
     return f"{tenant_id}/{username}"  # usernames are unique per tenant, as Doxie's are
 

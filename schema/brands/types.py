@@ -8,6 +8,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from domain import models
+from domain.brands.service import masked_settings
 from schema.enums import Channel
 from schema.relay import Node
 from schema.tenants.loaders import load_tenant
@@ -33,6 +34,28 @@ class Sender(Node):
     async def brand(self, info: Info) -> str | None:
         row = await info.context.loaders.load(models.Brand, self.model.brand_id)
         return row and row.slug
+
+    @strawberry.field
+    async def tenant(self, info: Info) -> TenantRef:
+        return await load_tenant(info, self.model.tenant_id)
+
+
+@strawberry.type(description="A brand: its name and look, its provider configuration (secrets masked) and its senders.")
+class Brand(Node):
+    model: strawberry.Private[models.Brand]
+    slug: str
+    name: str
+    created_at: datetime
+    updated_at: datetime
+
+    @strawberry.field(description="Provider configuration, logos, colours...; passwords, secrets, keys and tokens show as ********.")
+    def settings(self) -> JSON:
+        return masked_settings(self.model.settings)
+
+    @strawberry.field(description="The brand's senders, oldest first.")
+    async def senders(self, info: Info, channel: Channel | None = None) -> list[Sender]:
+        rows = await info.context.loaders.children(models.Sender.brand_id, self.model.id)
+        return [Sender.from_model(r) for r in sorted(rows, key=lambda r: r.id) if channel is None or r.channel is channel]
 
     @strawberry.field
     async def tenant(self, info: Info) -> TenantRef:

@@ -56,6 +56,11 @@ class ListMember(Node):
         contact = await info.context.loaders.load(models.Contact, self.model.contact_id)
         return contact and Contact.from_model(contact)
 
+    @strawberry.field(name="list", description="The list (for Doxie: the consent purpose).")
+    async def contact_list(self, info: Info) -> ContactList | None:
+        row = await info.context.loaders.load(models.ContactList, self.model.list_id)
+        return row and ContactList.from_model(row)
+
 
 @strawberry.type
 class ContactList(Node):

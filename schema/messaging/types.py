@@ -19,6 +19,7 @@ TenantRef = Annotated["Tenant", strawberry.lazy("schema.tenants.types")]
 CampaignRef = Annotated["Campaign", strawberry.lazy("schema.campaigns.types")]
 TemplateRef = Annotated["Template", strawberry.lazy("schema.templates.types")]
 EventRef = Annotated["Event", strawberry.lazy("schema.events.types")]
+ListMemberRef = Annotated["ListMember", strawberry.lazy("schema.contacts.types")]
 WebhookDeliveryRef = Annotated["WebhookDelivery", strawberry.lazy("schema.webhooks.types")]
 
 
@@ -132,6 +133,16 @@ class Process(Node):
         payload = self.model.payload or {}
         return QrCode(uuid=self.model.uuid, target_url=payload.get("target_url"), valid_until=qr_codes.valid_until(payload),
                       status=qr_codes.status(payload))
+
+    @strawberry.field(description="The consent a DOI mail asks to confirm (a process of kind `doi`); null for other processes.")
+    async def consent(self, info: Info) -> ListMemberRef | None:
+        from schema.contacts.types import ListMember
+
+        identifier = (self.model.payload or {}).get("identifier")
+        if self.model.kind != "doi" or not isinstance(identifier, int):
+            return None
+        row = await info.context.loaders.load(models.ListMember, identifier)
+        return row and ListMember.from_model(row)
 
     @strawberry.field(description="Every webhook delivery attempt about this process (Doxie's webhook interactions), newest first.")
     async def webhook_deliveries(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None) -> Connection[WebhookDeliveryRef]:

@@ -11,10 +11,11 @@ from strawberry.types import Info
 from domain import models
 from domain.templates.models import CAMPAIGN_CONTENT
 from schema.enums import CampaignKind, CampaignStatus, Channel, MessageStatus
-from schema.brands.types import Sender
+from schema.brands.types import Brand, Sender
 from schema.campaigns.types import Campaign
 from schema.contacts.types import Contact, ContactList, Segment
 from schema.events.types import Event
+from schema.identity.types import ApiCredential, CredentialKind, IsTenantAdmin, tenant_credential, tenant_credentials
 from schema.messaging.types import Message, Process
 from schema.ids import decode_id
 from schema.relay import Connection, Node, paginate
@@ -171,9 +172,24 @@ class Tenant(Node):
             query = query.where(*[c for c in conditions if c is not False])
         return await paginate(info, query, model=models.Message, wrap=Message.from_model, first=first, after=after, last=last, before=before, descending=True)
 
-    @strawberry.field
-    async def webhook_endpoints(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None) -> Connection[WebhookEndpoint]:
+    @strawberry.field(description="Its brands, oldest first.")
+    async def brands(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None) -> Connection[Brand]:
+        query = select(models.Brand).where(models.Brand.tenant_id == self.model.id)
+        return await paginate(info, query, model=models.Brand, wrap=Brand.from_model, first=first, after=after, last=last, before=before)
+
+    @strawberry.field(permission_classes=[IsTenantAdmin], description="API keys, API users and token records (admins only; secrets are never shown).")
+    async def api_credentials(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None, kind: CredentialKind | None = None) -> Connection[ApiCredential]:
+        return await tenant_credentials(info, self.model.id, kind=kind, first=first, after=after, last=last, before=before)
+
+    @strawberry.field(permission_classes=[IsTenantAdmin], description="One of its credentials by global id (admins only); null when not the tenant's.")
+    async def api_credential(self, info: Info, id: strawberry.ID) -> ApiCredential | None:
+        return await tenant_credential(info, self.model.id, id)
+
+    @strawberry.field(description="`active` narrows the list to active (true) or inactive (false) endpoints.")
+    async def webhook_endpoints(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None, active: bool | None = None) -> Connection[WebhookEndpoint]:
 
         query = select(models.WebhookEndpoint).where(models.WebhookEndpoint.tenant_id == self.model.id)
+        if active is not None:
+            query = query.where(models.WebhookEndpoint.active.is_(active))
         return await paginate(info, query, model=models.WebhookEndpoint, wrap=WebhookEndpoint.from_model, first=first, after=after, last=last, before=before)
 

@@ -12,6 +12,7 @@ from domain import models
 from schema.relay import Connection, Node, paginate
 
 ProcessRef = Annotated["Process", strawberry.lazy("schema.messaging.types")]
+TenantRef = Annotated["Tenant", strawberry.lazy("schema.tenants.types")]
 
 
 @strawberry.type(description="One attempt to POST one event to one endpoint (a Doxie webhook interaction).")
@@ -56,6 +57,12 @@ class WebhookEndpoint(Node):
     description: str | None
     basic_auth_username: str | None
     created_at: datetime
+
+    @strawberry.field
+    async def tenant(self, info: Info) -> TenantRef:
+        from schema.tenants.loaders import load_tenant
+
+        return await load_tenant(info, self.model.tenant_id)
 
     @strawberry.field(description="Every delivery attempt to this endpoint, newest first.")
     async def deliveries(

@@ -12,6 +12,7 @@ from domain.identity.models import Role
 
 PROCESS_FIELDS = """id uuid kind status payload createdAt cancelledAt event { databaseId slug name type }
   qrCode { uuid targetUrl validUntil status }"""
+CONSENT_FIELDS = "consent { databaseId status subscribedAt unsubscribedAt list { databaseId name } contact { email phone } }"
 MESSAGE_FIELDS = """databaseId channel status recipient sender subject errorCode error createdAt scheduledAt sentAt deliveredAt
   template { apiName name }"""
 LIST = f"""
@@ -26,7 +27,7 @@ CANCEL = f"""
 mutation Cancel($input: CancelProcessInput!) {{
   cancelProcess(input: $input) {{ process {{ {PROCESS_FIELDS} }} userErrors {{ field message code }} }}
 }}"""
-SHOW = f"""query Process($slug: String!, $uuid: String!) {{ tenant(slug: $slug) {{ process(uuid: $uuid) {{ {PROCESS_FIELDS} }} }} }}"""
+SHOW = f"""query Process($slug: String!, $uuid: String!) {{ tenant(slug: $slug) {{ process(uuid: $uuid) {{ {PROCESS_FIELDS} {CONSENT_FIELDS} }} }} }}"""
 MESSAGES = f"""
 query Messages($slug: String!, $uuid: String!, $channel: Channel, $statuses: [MessageStatus!], $scheduled: Boolean,
                $first: Int, $after: String, $withNodes: Boolean!) {{
@@ -81,6 +82,11 @@ async def show_process(call: Call) -> JSONResponse:
         found = await page_of(call, MESSAGES, {**variables, "channel": channel, "statuses": statuses, "scheduled": scheduled},
                               ("tenant", "process", "messages"), page=page, limit=NESTED_PAGE_SIZE)
         data[name] = _collection([shapes.message(n) for n in found[0]], page, found[1]) if found else _collection([], page, 0)
+    consent = process["consent"] and shapes.consent(process["consent"])  # a DOI mail's process asks for one consent
+    for name, status in (("confirmed_consents", "confirmed"), ("unconfirmed_consents", "unconfirmed")):
+        page = int_param(call, f"{name}_page", 1)
+        items = [consent] if consent and consent["status"] == status else []
+        data[name] = _collection(items if page == 1 else [], page, len(items))
     page = int_param(call, "webhook_interactions_page", 1)
     found = await page_of(call, INTERACTIONS, variables, ("tenant", "process", "webhookDeliveries"), page=page, limit=NESTED_PAGE_SIZE)
     data["webhook_interactions"] = _collection([shapes.interaction(n) for n in found[0]], page, found[1]) if found else _collection([], page, 0)

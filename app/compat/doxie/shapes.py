@@ -90,3 +90,68 @@ def interaction(node: dict) -> dict:
         "succeeded": node["succeeded"],
         "created_at": node["createdAt"],
     }
+
+
+CONSENT_STATUS = {"PENDING": "unconfirmed", "SUBSCRIBED": "confirmed", "UNSUBSCRIBED": "revoked", "BOUNCED": "bounced"}
+
+
+def consent(member: dict) -> dict:
+    """A consent is a list membership; its purpose is the list."""
+    contact = member.get("contact") or {}
+    return {
+        "identifier": member["databaseId"],
+        "status": CONSENT_STATUS[member["status"]],
+        "purpose_id": member["list"] and member["list"]["databaseId"],
+        "purpose": member["list"] and member["list"]["name"],
+        "email": contact.get("email"),
+        "phone": contact.get("phone"),
+        "confirmed_at": member["subscribedAt"] if member["status"] == "SUBSCRIBED" else None,
+        "revoked_at": member["unsubscribedAt"],
+    }
+
+
+def endpoint(node: dict, names: dict[str, list[str]]) -> dict:
+    """A webhook endpoint, its events in Doxie's names (`names`: Doxie name -> graph names); [] = every event."""
+    doxie_names = {graph: doxie for doxie, graphs in names.items() for graph in graphs}
+    return {
+        "id": node["databaseId"],
+        "url": node["url"],
+        "events": list(dict.fromkeys(doxie_names.get(e, e) for e in node["events"])),
+        "active": node["active"],
+        "description": node["description"],
+        "basic_auth_username": node["basicAuthUsername"],
+        "created_at": node["createdAt"],
+    }
+
+
+def api_user(node: dict) -> dict:
+    return {"id": node["databaseId"], "username": node["username"], "permission": node["role"].lower(), "created_at": node["createdAt"]}
+
+
+def tenant_settings(tenant: dict) -> dict:
+    return {
+        "slug": tenant["slug"],
+        "name": tenant["name"],
+        "active": tenant["active"],
+        "email_active": tenant["emailActive"],
+        "sms_active": tenant["smsActive"],
+        "timezone": tenant["timezone"],
+        "default_language": tenant["defaultLanguage"],
+        "settings": tenant["settings"],
+        "updated_at": tenant["updatedAt"],
+    }
+
+
+def brand(node: dict) -> dict:
+    """A brand with its settings (secrets masked by the graph) as attributes, and its senders as Doxie's lists."""
+    senders = node["senders"]
+    return {
+        **node["settings"],
+        "id": node["databaseId"],
+        "slug": node["slug"],
+        "name": node["name"],
+        "possible_sender_emails": [s["address"] for s in senders if s["channel"] == "EMAIL"],
+        "rcs_possible_senders": [s["address"] for s in senders if s["channel"] == "RCS"],
+        "created_at": node["createdAt"],
+        "updated_at": node["updatedAt"],
+    }

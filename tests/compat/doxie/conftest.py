@@ -3,7 +3,7 @@ admin routes), clients for both, and builders for what a send needs (templates a
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import httpx
@@ -92,3 +92,54 @@ async def doxie(make_doxie) -> Doxie:
 async def stranger(make_doxie) -> Doxie:
     """Another tenant, with valid credentials of its own."""
     return await make_doxie()
+
+
+@dataclass
+class Received:
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        import json
+
+        return json.loads(self.body)
+
+
+@dataclass
+class Receiver:
+    """A local HTTP server recording every POST (webhook deliveries) and answering 200."""
+
+    url: str = ""
+    requests: list[Received] = field(default_factory=list)
+
+    def to(self, path: str) -> list[Received]:
+        return [r for r in list(self.requests) if r.path == path]
+
+
+@pytest.fixture(scope="module")
+def receiver():
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    state = Receiver()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("content-length", 0)))
+            state.requests.append(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+            self.send_response(200)
+            self.send_header("content-length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    state.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield state
+    server.shutdown()
+    server.server_close()

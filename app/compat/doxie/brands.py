@@ -1,0 +1,107 @@
+"""Doxie admin brands (bearer tokens): list, create, show, update, delete.
+
+`brand_input_schema` maps onto a Brand: `name`, `slug`; `possible_sender_emails` and
+`rcs_possible_senders` (JSON arrays or comma-separated strings) are the brand's email and RCS
+senders; every other attribute (`mail_provider` and its nested provider objects, look...) is kept
+in the brand's settings, whose secrets the graph masks.
+"""
+from __future__ import annotations
+
+from starlette.responses import JSONResponse
+
+from app.compat.doxie import shapes
+from app.compat.doxie.common import id_param, ok, page_of, pagination, paging, require_tenant, tenant_id
+from app.compat.framework import Call, CompatRoute
+from domain.errors import Invalid, NotFound
+from domain.identity.models import Role
+from schema.relay import to_global_id
+
+FIELDS = "id databaseId slug name settings createdAt updatedAt tenant { id } senders { channel address }"
+LIST = f"""
+query Brands($slug: String!, $first: Int, $after: String, $withNodes: Boolean!) {{
+  tenant(slug: $slug) {{
+    brands(first: $first, after: $after) {{ totalCount pageInfo {{ hasNextPage endCursor }} nodes @include(if: $withNodes) {{ {FIELDS} }} }}
+  }}
+}}"""
+FIND = f"""query Brand($slug: String!, $id: ID!) {{ tenant(slug: $slug) {{ id }} node(id: $id) {{ ... on Brand {{ {FIELDS} }} }} }}"""
+CREATE = f"""mutation CreateBrand($input: CreateBrandInput!) {{ createBrand(input: $input) {{ brand {{ {FIELDS} }} userErrors {{ field message code }} }} }}"""
+UPDATE = f"""mutation UpdateBrand($input: UpdateBrandInput!) {{ updateBrand(input: $input) {{ brand {{ {FIELDS} }} userErrors {{ field message code }} }} }}"""
+DELETE = """mutation DeleteBrand($input: DeleteInput!) { deleteBrand(input: $input) { deletedId userErrors { field message code } } }"""
+SENDER_LISTS = {"possible_sender_emails": "senderEmails", "rcs_possible_senders": "rcsSenders"}
+IGNORED = ("id", "created_at", "updated_at")
+
+
+def _input(body: object) -> dict:
+    attributes = body.get("brand") if isinstance(body, dict) else None
+    if not isinstance(attributes, dict):
+        raise Invalid("The body needs a brand object", code="REQUIRED", field="brand")
+    fields = {name: attributes[name] for name in ("name", "slug") if name in attributes}
+    for name, graph in SENDER_LISTS.items():
+        if name in attributes:
+            fields[graph] = _addresses(attributes[name], name)
+    settings = {k: v for k, v in attributes.items() if k not in ("name", "slug", *SENDER_LISTS, *IGNORED)}
+    if settings:
+        fields["settings"] = settings
+    return fields
+
+
+def _addresses(value: object, field: str) -> list[str]:
+    """A JSON array or a comma-separated string, as the seed allows."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    raise Invalid(f"{field} must be a list or a comma-separated string", code="INVALID_TYPE", field=field)
+
+
+async def _brand(call: Call) -> dict:
+    raw = id_param(call, "id", "Brand")
+    data = await call.graphql(FIND, {"slug": call.params["tenant"], "id": to_global_id("Brand", raw)})
+    tenant = require_tenant(call, data["tenant"])
+    if not data["node"] or data["node"]["tenant"]["id"] != tenant["id"]:
+        raise NotFound(f"Brand {raw} not found", code="BRAND_NOT_FOUND", field="id")
+    return data["node"]
+
+
+async def list_brands(call: Call) -> JSONResponse:
+    page, limit = paging(call)
+    found = await page_of(call, LIST, {"slug": call.params["tenant"]}, ("tenant", "brands"), page=page, limit=limit)
+    if found is None:
+        require_tenant(call, None)
+    nodes, total = found
+    return ok({"brands": [shapes.brand(n) for n in nodes], "pagination": pagination(page, limit, total)})
+
+
+async def create_brand(call: Call) -> JSONResponse:
+    fields = _input(await call.json())
+    result = (await call.graphql(CREATE, {"input": {"tenantId": await tenant_id(call), **fields}}))["createBrand"]
+    return ok(shapes.brand(result["brand"]), "Erfolgreich erstellt")
+
+
+async def show_brand(call: Call) -> JSONResponse:
+    return ok(shapes.brand(await _brand(call)))
+
+
+async def update_brand(call: Call) -> JSONResponse:
+    fields = _input(await call.json())
+    brand = await _brand(call)
+    result = (await call.graphql(UPDATE, {"input": {"id": brand["id"], **fields}}))["updateBrand"]
+    return ok(shapes.brand(result["brand"]), "Erfolgreich bearbeitet")
+
+
+async def delete_brand(call: Call) -> JSONResponse:
+    brand = await _brand(call)
+    await call.graphql(DELETE, {"input": {"id": brand["id"]}})
+    return ok(shapes.brand(brand), "Erfolgreich gelöscht")
+
+
+PATH = "/api/v1/admin/{tenant}/brands"
+ROUTES = [
+    CompatRoute("GET", PATH, list_brands, Role.READ, "List brands"),
+    CompatRoute("POST", PATH, create_brand, Role.WRITE, "Create a brand"),
+    CompatRoute("GET", PATH + "/{id}", show_brand, Role.READ, "Show a brand"),
+    CompatRoute("PATCH", PATH + "/{id}", update_brand, Role.WRITE, "Update a brand"),
+    CompatRoute("DELETE", PATH + "/{id}", delete_brand, Role.WRITE, "Delete a brand"),
+]
