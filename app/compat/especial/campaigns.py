@@ -129,9 +129,13 @@ async def list_campaigns(call: Call) -> JSONResponse:
     variables = {"account": await auth.account(call), "first": per_page, "offset": (page - 1) * per_page, "name": terms.get("name"),
                  "kinds": list(shapes.CAMPAIGN_TYPES)}
     if "type" in terms:
-        variables["kinds"] = [shapes.KINDS_BY_TYPE[terms["type"]]] if terms["type"] in shapes.KINDS_BY_TYPE else []
+        if terms["type"] not in shapes.KINDS_BY_TYPE:
+            raise Invalid(f"type must be one of {', '.join(shapes.KINDS_BY_TYPE)}", code="INVALID_FILTER", field="filter")
+        variables["kinds"] = [shapes.KINDS_BY_TYPE[terms["type"]]]
     if "status" in terms:
-        variables["statuses"], variables["ready"] = shapes.STATUS_FILTERS.get(terms["status"], ([], None))
+        if terms["status"] not in shapes.STATUS_FILTERS:
+            raise Invalid(f"status must be one of {', '.join(shapes.STATUS_FILTERS)}", code="INVALID_FILTER", field="filter")
+        variables["statuses"], variables["ready"] = shapes.STATUS_FILTERS[terms["status"]]
     if "list_id" in terms:
         if not terms["list_id"].isdigit():
             raise Invalid("list_id must be an integer", code="INTEGER", field="filter")
