@@ -13,7 +13,7 @@ from domain.errors import DomainError
 from domain.tenants import service as tenants
 from schema.brands.types import Brand, Sender
 from schema.campaigns.types import Campaign
-from schema.contacts.types import Contact, ContactList, ListMember, Segment
+from schema.contacts.types import Contact, ContactList, ListMember, Segment, Suppression
 from schema.enums import Role
 from schema.events.types import Event
 from schema.messaging.types import Message, Process
@@ -29,7 +29,7 @@ NODE_TYPES = {
         (Tenant, models.Tenant), (Contact, models.Contact), (ContactList, models.ContactList), (ListMember, models.ListMember),
         (Segment, models.Segment), (Template, models.Template), (Event, models.Event), (Campaign, models.Campaign),
         (Process, models.Process), (Message, models.Message), (WebhookEndpoint, models.WebhookEndpoint), (Sender, models.Sender), (Brand, models.Brand),
-        (WebhookDelivery, models.WebhookDelivery),
+        (WebhookDelivery, models.WebhookDelivery), (Suppression, models.Suppression),
     )
 }
 

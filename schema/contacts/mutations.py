@@ -6,8 +6,8 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from domain.contacts import service
-from schema.contacts.types import Contact, ContactList, ListMember
+from domain.contacts import service, suppression
+from schema.contacts.types import Contact, ContactList, ListMember, Suppression
 from schema.enums import SubscriptionStatus
 from schema.errors import UserError, returns_user_errors
 from schema.ids import decode_id, given
@@ -72,6 +72,31 @@ class SubscribeContactInput:
     list_id: strawberry.ID
     contact_id: strawberry.ID
     status: SubscriptionStatus = SubscriptionStatus.SUBSCRIBED
+
+
+@strawberry.input
+class SuppressAddressInput:
+    tenant_id: strawberry.ID
+    address: str = strawberry.field(description="An email address or a phone number in international form.")
+    reason: str = strawberry.field(default="manual", description="manual (the default), hard_bounce, complaint or unsubscribe.")
+
+
+@strawberry.input
+class UnsuppressAddressInput:
+    tenant_id: strawberry.ID
+    address: str
+
+
+@strawberry.type
+class SuppressionPayload:
+    suppression: Suppression | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class UnsuppressAddressPayload:
+    address: str | None = strawberry.field(default=None, description="The address sent to again, as it was stored.")
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
@@ -166,3 +191,19 @@ class ContactMutations:
         )
         await info.context.session.commit()
         return SubscribeContactPayload(member=ListMember.from_model(member))
+
+    @strawberry.mutation(permission_classes=[IsAuthenticated], description="Never send to this address again (idempotent: an existing entry is returned).")
+    @returns_user_errors(SuppressionPayload)
+    async def suppress_address(self, info: Info, input: SuppressAddressInput) -> SuppressionPayload:
+        entry = await suppression.suppress(
+            info.context.session, decode_id(input.tenant_id, "Tenant", field="tenantId"), input.address, input.reason,
+        )
+        await info.context.session.commit()
+        return SuppressionPayload(suppression=Suppression.from_model(entry))
+
+    @strawberry.mutation(permission_classes=[IsAuthenticated], description="Lift a suppression: the address can be sent to again.")
+    @returns_user_errors(UnsuppressAddressPayload)
+    async def unsuppress_address(self, info: Info, input: UnsuppressAddressInput) -> UnsuppressAddressPayload:
+        entry = await suppression.unsuppress(info.context.session, decode_id(input.tenant_id, "Tenant", field="tenantId"), input.address)
+        await info.context.session.commit()
+        return UnsuppressAddressPayload(address=entry.address)

@@ -118,3 +118,15 @@ class Segment(Node):
     @strawberry.field
     async def tenant(self, info: Info) -> TenantRef:
         return await load_tenant(info, self.model.tenant_id)
+
+
+@strawberry.type(description="An address the tenant never sends to (hard bounce, complaint, unsubscribe without a list, or by hand).")
+class Suppression(Node):
+    model: strawberry.Private[models.Suppression]
+    address: str = strawberry.field(description="A lower-cased email address or an E.164 phone number.")
+    reason: str = strawberry.field(description="hard_bounce, complaint, unsubscribe or manual.")
+    created_at: datetime
+
+    @strawberry.field
+    async def tenant(self, info: Info) -> TenantRef:
+        return await load_tenant(info, self.model.tenant_id)

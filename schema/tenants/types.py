@@ -13,7 +13,7 @@ from domain.templates.models import CAMPAIGN_CONTENT
 from schema.enums import CampaignKind, CampaignStatus, Channel, MessageStatus
 from schema.brands.types import Brand, Sender
 from schema.campaigns.types import Campaign
-from schema.contacts.types import Contact, ContactList, Segment
+from schema.contacts.types import Contact, ContactList, Segment, Suppression
 from schema.events.types import Event
 from schema.identity.types import ApiCredential, CredentialKind, IsTenantAdmin, tenant_credential, tenant_credentials
 from schema.messaging.types import Message, Process
@@ -185,6 +185,13 @@ class Tenant(Node):
     async def api_credential(self, info: Info, id: strawberry.ID) -> ApiCredential | None:
         return await tenant_credential(info, self.model.id, id)
 
+    @strawberry.field(description="Addresses this tenant never sends to, newest first; `address` finds one.")
+    async def suppressions(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None, address: str | None = None) -> Connection[Suppression]:
+        query = select(models.Suppression).where(models.Suppression.tenant_id == self.model.id)
+        if address:
+            query = query.where(models.Suppression.address == _address_key(address))
+        return await paginate(info, query, model=models.Suppression, wrap=Suppression.from_model, first=first, after=after, last=last, before=before, descending=True)
+
     @strawberry.field(description="`active` narrows the list to active (true) or inactive (false) endpoints.")
     async def webhook_endpoints(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None, active: bool | None = None) -> Connection[WebhookEndpoint]:
 
@@ -193,3 +200,13 @@ class Tenant(Node):
             query = query.where(models.WebhookEndpoint.active.is_(active))
         return await paginate(info, query, model=models.WebhookEndpoint, wrap=WebhookEndpoint.from_model, first=first, after=after, last=last, before=before)
 
+
+def _address_key(address: str) -> str:
+    """The form suppressions are stored in; anything unparsable is compared lower-cased (and matches nothing)."""
+    from domain.contacts.suppression import normalize_address
+    from domain.errors import DomainError
+
+    try:
+        return normalize_address(address)
+    except DomainError:
+        return address.strip().lower()
