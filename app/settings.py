@@ -49,6 +49,10 @@ class Settings:
     max_attempts: int = 8  # delivery attempts before a transient failure becomes FAILED
     sending_timeout: float = 300.0  # seconds a message may stay SENDING before the scheduler recovers it
     scheduler_interval: float = 0.5  # seconds between outbox relay passes
+    # Where recipients reach this deployment: unsubscribe, open-pixel and click links in sent mail.
+    public_url: str = "http://127.0.0.1:8000"
+    # Shared secret the inbound status webhooks (/inbound/...) require; unset, they are disabled.
+    inbound_secret: str | None = None
 
     @property
     def embedded(self) -> bool:
@@ -82,4 +86,6 @@ def get_settings() -> Settings:
         max_attempts=int(os.environ.get("SENDGRAPH_MAX_ATTEMPTS", "8")),
         sending_timeout=float(os.environ.get("SENDGRAPH_SENDING_TIMEOUT", "300")),
         scheduler_interval=float(os.environ.get("SENDGRAPH_SCHEDULER_INTERVAL", "0.5")),
+        public_url=(os.environ.get("SENDGRAPH_PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/"),
+        inbound_secret=os.environ.get("SENDGRAPH_INBOUND_SECRET") or None,
     )

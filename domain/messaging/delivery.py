@@ -13,7 +13,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.brands.models import Channel
-from domain.campaigns.models import Campaign, CampaignStatus
+from domain.campaigns.models import Campaign, CampaignKind, CampaignStatus
 from domain.contacts import suppression
 from domain.db import utcnow
 from domain.errors import DomainError
@@ -81,7 +81,7 @@ async def prepare(session: AsyncSession, messages: list[Message], *, links: Link
     gets the open pixel and click redirects its campaign's `options.tracking` asks for.
     """
     blocked = await suppression.blocked(session, messages)
-    campaign_tracking = await _campaign_tracking(session, {m.campaign_id for m in messages if _is_marketing(m)}) if links else {}
+    campaign_tracking = await _marketing_campaigns(session, {m.campaign_id for m in messages if _is_campaign_email(m)}) if links else {}
     template_ids = {m.template_id for m in messages if m.template_id is not None}
     templates = {}
     if template_ids:
@@ -94,7 +94,7 @@ async def prepare(session: AsyncSession, messages: list[Message], *, links: Link
             mark_failed(session, message, code=code, reason=suppression.reason_text(code, message.recipient))
             prepared.append(Prepared(message, None))
             continue
-        marketing = links is not None and _is_marketing(message)
+        marketing = links is not None and _is_campaign_email(message) and message.campaign_id in campaign_tracking
         source = message.source
         translations = {}
         if not source:
@@ -116,22 +116,25 @@ async def prepare(session: AsyncSession, messages: list[Message], *, links: Link
             continue
         headers = dict(message.headers or {})
         if marketing:
-            content = _tracked(content, message.id, links, *campaign_tracking.get(message.campaign_id, (False, False)))
+            content = _tracked(content, message.id, links, *campaign_tracking[message.campaign_id])
             headers = _with_list_unsubscribe(headers, links.unsubscribe_url(message.id))
         message.subject, message.html, message.text = content.subject, content.html, content.text
         prepared.append(Prepared(message, content, headers))
     return prepared
 
 
-def _is_marketing(message: Message) -> bool:
-    """Campaign email is marketing: it carries List-Unsubscribe and may be tracked; transactional mail is not."""
+def _is_campaign_email(message: Message) -> bool:
     return message.campaign_id is not None and message.channel is Channel.EMAIL
 
 
-async def _campaign_tracking(session: AsyncSession, campaign_ids: set[int]) -> dict[int, tuple[bool, bool]]:
+async def _marketing_campaigns(session: AsyncSession, campaign_ids: set[int]) -> dict[int, tuple[bool, bool]]:
+    """Campaign id -> (track opens, track clicks) for the campaigns whose email is marketing: every kind
+    but TRANSACTIONAL (sent per call, like sendMessage). Marketing email carries List-Unsubscribe."""
     if not campaign_ids:
         return {}
-    rows = (await session.execute(select(Campaign.id, Campaign.options).where(Campaign.id.in_(campaign_ids)))).all()
+    rows = (await session.execute(
+        select(Campaign.id, Campaign.options).where(Campaign.id.in_(campaign_ids), Campaign.kind != CampaignKind.TRANSACTIONAL)
+    )).all()
     return {campaign_id: tracking.tracking_options(options) for campaign_id, options in rows}
 
 

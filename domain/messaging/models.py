@@ -49,6 +49,7 @@ class Message(TenantScoped, Base):
         UniqueConstraint("tenant_id", "idempotency_key"),
         Index("ix_messages_tenant_status", "tenant_id", "status"),
         Index("ix_messages_campaign", "campaign_id", "contact_id"),
+        Index("ix_messages_provider_message_id", "provider_message_id"),  # delivery reports name the provider's id
     )
 
     id: Mapped[IdPk]

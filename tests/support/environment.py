@@ -42,6 +42,7 @@ DATABASE_URL = ADMIN_DATABASE_URL.rsplit("/", 1)[0] + f"/{DATABASE_NAME}"
 SMTP_PORT = _free_port()
 SMS_PORT = _free_port()  # the fake seven.io API (tests.support.sms_provider)
 SMS_API_KEY = "test-sms-api-key"
+INBOUND_SECRET = "test-inbound-secret"  # what /inbound/... delivery reports must carry
 VAR_DIR = Path(tempfile.mkdtemp(prefix="sendgraph-test-"))
 asyncio.run(_create_database(ADMIN_DATABASE_URL, DATABASE_NAME))
 
@@ -52,6 +53,7 @@ os.environ.update(
     SMS_URL=f"http://127.0.0.1:{SMS_PORT}/api",
     SMS_API_KEY=SMS_API_KEY,
     SECRET_KEY="test-secret-key-that-is-long-enough-for-hs256",
+    SENDGRAPH_INBOUND_SECRET=INBOUND_SECRET,
     SENDGRAPH_VAR_DIR=str(VAR_DIR),
     SENDGRAPH_REDIS_NAMESPACE=DATABASE_NAME,
     SENDGRAPH_MAX_ATTEMPTS="3",  # transient failures give up after three tries (about 3 seconds of backoff)  # concurrent test runs share Redis, never each other's jobs
