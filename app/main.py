@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Mount, Route
 
-from app import inbound, public
+from app import doi, inbound, public, qr
 from app.graphiql import GRAPHIQL_STATIC_PREFIX, static_files
 from app import compat
 from app.graphql import GraphQLApp
@@ -84,6 +84,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/graphql", graphql, methods=["GET", "POST"]),
             *public.routes(settings),
             *inbound.routes(settings),
+            *doi.routes(settings),
+            *qr.routes(settings),
             Mount(GRAPHIQL_STATIC_PREFIX, app=static_files(), name="graphiql-static"),
             *compat.mounts(state),
         ],

@@ -6,6 +6,7 @@ from strawberry.tools import merge_types
 
 from schema.brands.mutations import BrandMutations, SenderMutations
 from schema.campaigns.mutations import CampaignMutations
+from schema.contacts.consents import ConsentMutations
 from schema.contacts.membership import MembershipMutations
 from schema.contacts.mutations import ContactMutations
 from schema.events.mutations import EventMutations
@@ -21,7 +22,7 @@ Query = merge_types("Query", (RootQuery, TemplateQueries))
 Mutation = merge_types(
     "Mutation",
     (TenantMutations, ContactMutations, TemplateMutations, EventMutations, CampaignMutations, MessagingMutations, WebhookMutations,
-     SenderMutations, MembershipMutations, IdentityMutations, BrandMutations),
+     SenderMutations, MembershipMutations, IdentityMutations, BrandMutations, ConsentMutations),
 )
 
 schema = strawberry.Schema(

@@ -156,12 +156,13 @@ def _check_inline(channel: Channel, *, subject: str | None, html: str | None, te
 
 async def trigger_event(
     session: AsyncSession, *, tenant_id: int, event_slug: str, payload: dict, type: EventType = EventType.MAILER,
-    kind: str | None = None,
+    kind: str | None = None, qr_links: qr_codes.QrLinks | None = None,
 ) -> tuple[Process, list[Message]]:
     """The Doxie mailer model: one trigger makes a process that sends each of the event's templates.
 
-    A survey inquiry needs the respondent's email or phone; a QR code gets its target and validity
-    (see `domain.events.qr_codes`). `kind` names the process when it is not the event's type (a DOI mail)."""
+    A survey inquiry needs the respondent's email or phone; a QR code gets its target and validity,
+    and its templates its `qr_code_url` (see `domain.events.qr_codes`). `kind` names the process when
+    it is not the event's type (a DOI mail)."""
     if not isinstance(payload, dict):
         raise Invalid("payload must be an object", field="payload")
     event = await events.find_active(session, tenant_id=tenant_id, slug=event_slug, type=type)
@@ -177,6 +178,9 @@ async def trigger_event(
     process = Process(tenant_id=tenant_id, event_id=event.id, kind=kind or type.value, payload=payload)
     session.add(process)
     await session.flush()
+    data = payload
+    if type is EventType.QR_CODE and qr_links is not None:
+        data = {**payload, "qr_code_url": qr_links.url(process.id)}
     messages = []
     for template in event.templates:
         field = event.recipient_field if template.channel is Channel.EMAIL else event.phone_field
@@ -185,7 +189,7 @@ async def trigger_event(
         messages.append(
             await queue_message(
                 session, tenant_id=tenant_id, channel=template.channel, to=str(payload[field]), template_id=template.id,
-                data=payload, language=payload.get("language"), process_id=process.id,
+                data=data, language=payload.get("language"), process_id=process.id,
             )
         )
     return process, messages

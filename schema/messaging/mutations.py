@@ -4,6 +4,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from domain.events import qr_codes
 from domain.messaging import service
 from schema.enums import Channel, EventType
 from schema.errors import UserError, returns_user_errors
@@ -76,6 +77,7 @@ class MessagingMutations:
         process, messages = await service.trigger_event(
             info.context.session, tenant_id=decode_id(input.tenant_id, "Tenant", field="tenantId"),
             event_slug=input.event_slug, payload=input.payload, type=input.type,
+            qr_links=qr_codes.QrLinks(info.context.settings.secret_key, info.context.settings.public_url),
         )
         await info.context.session.commit()
         return ProcessPayload(process=Process.from_model(process), messages=[Message.from_model(m) for m in messages])

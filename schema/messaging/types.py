@@ -87,7 +87,8 @@ class QrCode:
     uuid: UUID = strawberry.field(description="The code's uuid, which is its process's uuid.")
     target_url: str | None
     valid_until: datetime | None = strawberry.field(description="Null: valid for ever.")
-    status: str = strawberry.field(description="`active`, or `expired` once `validUntil` has passed.")
+    status: str = strawberry.field(description="`active`, or `expired` once `validUntil` has passed or the process is cancelled.")
+    url: str = strawberry.field(description="Where the code leads: a visit is recorded (SCANNED), then redirected to `targetUrl` while active.")
 
 
 @strawberry.type(description="One trigger (a Doxie mail, injection, survey, QR code, DOI) and the messages it sent.")
@@ -127,12 +128,12 @@ class Process(Node):
         return await paginate(info, query, model=models.Message, wrap=Message.from_model, first=first, after=after, last=last, before=before)
 
     @strawberry.field(description="The QR code this process made (a QR_CODE event trigger); null for other processes.")
-    def qr_code(self) -> QrCode | None:
-        if self.model.kind != "qr_code":
+    def qr_code(self, info: Info) -> QrCode | None:
+        if self.model.kind != qr_codes.KIND:
             return None
-        payload = self.model.payload or {}
+        payload, settings = self.model.payload or {}, info.context.settings
         return QrCode(uuid=self.model.uuid, target_url=payload.get("target_url"), valid_until=qr_codes.valid_until(payload),
-                      status=qr_codes.status(payload))
+                      status=qr_codes.state(self.model), url=qr_codes.QrLinks(settings.secret_key, settings.public_url).url(self.model.id))
 
     @strawberry.field(description="The consent a DOI mail asks to confirm (a process of kind `doi`); null for other processes.")
     async def consent(self, info: Info) -> ListMemberRef | None:

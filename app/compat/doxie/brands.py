@@ -1,5 +1,8 @@
 """Doxie admin brands (bearer tokens): list, create, show, update, delete.
 
+Provider set-up on a third-party cloud (Mailjet / RCS / SMS webhook registration, SES set-up, an
+SMTP test of brand credentials) answers 501 NOT_SUPPORTED for an existing brand: sendgraph has no such accounts.
+
 `brand_input_schema` maps onto a Brand: `name`, `slug`; `possible_sender_emails` and
 `rcs_possible_senders` (JSON arrays or comma-separated strings) are the brand's email and RCS
 senders; every other attribute (`mail_provider` and its nested provider objects, look...) is kept
@@ -56,12 +59,12 @@ def _addresses(value: object, field: str) -> list[str]:
     raise Invalid(f"{field} must be a list or a comma-separated string", code="INVALID_TYPE", field=field)
 
 
-async def _brand(call: Call) -> dict:
-    raw = id_param(call, "id", "Brand")
+async def _brand(call: Call, param: str = "id") -> dict:
+    raw = id_param(call, param, "Brand")
     data = await call.graphql(FIND, {"slug": call.params["tenant"], "id": to_global_id("Brand", raw)})
     tenant = require_tenant(call, data["tenant"])
     if not data["node"] or data["node"]["tenant"]["id"] != tenant["id"]:
-        raise NotFound(f"Brand {raw} not found", code="BRAND_NOT_FOUND", field="id")
+        raise NotFound(f"Brand {raw} not found", code="BRAND_NOT_FOUND", field=param)
     return data["node"]
 
 
@@ -97,11 +100,37 @@ async def delete_brand(call: Call) -> JSONResponse:
     return ok(shapes.brand(brand), "Erfolgreich gelöscht")
 
 
+def unsupported(action: str):
+    """Provider set-up that needs a third-party cloud account sendgraph does not have: an honest 501 for an existing brand."""
+
+    async def handler(call: Call) -> JSONResponse:
+        await _brand(call, "brand_id")
+        raise Invalid(f"{action} is not available: sendgraph delivers through the transports configured for the deployment "
+                      "(SMTP_URL, SMS_URL) and has no per-brand provider accounts to set up", code="NOT_SUPPORTED")
+
+    return handler
+
+
 PATH = "/api/v1/admin/{tenant}/brands"
+CLOUD = [
+    ("GET", "mailjet_webhooks", "Show Mailjet notification webhook status for a brand", "Mailjet webhook status"),
+    ("POST", "mailjet_webhooks", "Register Mailjet notification webhooks for a brand", "Registering Mailjet webhooks"),
+    ("DELETE", "mailjet_webhooks", "Remove Mailjet notification webhooks for a brand", "Removing Mailjet webhooks"),
+    ("GET", "rcs_webhook", "Show RCS notification webhook status for a brand", "RCS webhook status"),
+    ("POST", "rcs_webhook", "Register RCS notification webhook for a brand", "Registering an RCS webhook"),
+    ("DELETE", "rcs_webhook", "Remove RCS notification webhook for a brand", "Removing an RCS webhook"),
+    ("GET", "sms_webhook", "Show SMS notification webhook status for a brand", "Per-brand SMS webhook status"),
+    ("POST", "sms_webhook", "Register SMS notification webhook for a brand", "Registering a per-brand SMS webhook"),
+    ("DELETE", "sms_webhook", "Remove SMS notification webhook for a brand", "Removing a per-brand SMS webhook"),
+    ("POST", "ses_setup", "Trigger SES setup for a brand", "AWS SES set-up"),
+    ("POST", "smtp_test", "Test SMTP connection for a brand", "A per-brand SMTP test"),
+]
 ROUTES = [
     CompatRoute("GET", PATH, list_brands, Role.READ, "List brands"),
     CompatRoute("POST", PATH, create_brand, Role.WRITE, "Create a brand"),
     CompatRoute("GET", PATH + "/{id}", show_brand, Role.READ, "Show a brand"),
     CompatRoute("PATCH", PATH + "/{id}", update_brand, Role.WRITE, "Update a brand"),
     CompatRoute("DELETE", PATH + "/{id}", delete_brand, Role.WRITE, "Delete a brand"),
+    *[CompatRoute(method, PATH + "/{brand_id}/" + name, unsupported(action), Role.READ if method == "GET" else Role.WRITE, operation)
+      for method, name, operation, action in CLOUD],
 ]

@@ -25,6 +25,8 @@ def error_response(error: DomainError) -> JSONResponse:
     status = next((code for kind, code in STATUS if isinstance(error, kind)), 422)
     if error.code == "BODY_TOO_LARGE":
         status = 413
+    elif error.code == "NOT_SUPPORTED":
+        status = 501
     if section.get() == ADMIN:
         body = {"success": False, "message": None, "error": error.message, "error_code": error.code, "data": None}
         headers = {"WWW-Authenticate": 'Bearer realm="doxie"'} if status == 401 else None

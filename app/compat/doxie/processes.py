@@ -11,7 +11,7 @@ from domain.errors import NotFound
 from domain.identity.models import Role
 
 PROCESS_FIELDS = """id uuid kind status payload createdAt cancelledAt event { databaseId slug name type }
-  qrCode { uuid targetUrl validUntil status }"""
+  qrCode { uuid targetUrl validUntil status url }"""
 CONSENT_FIELDS = "consent { databaseId status subscribedAt unsubscribedAt list { databaseId name } contact { email phone } }"
 MESSAGE_FIELDS = """databaseId channel status recipient sender subject errorCode error createdAt scheduledAt sentAt deliveredAt
   template { apiName name }"""

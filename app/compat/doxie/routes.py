@@ -2,6 +2,6 @@
 grouped by context in the modules beside this one."""
 from __future__ import annotations
 
-from app.compat.doxie import admin, brands, processes, sending, webhooks
+from app.compat.doxie import admin, brands, consents, processes, sending, webhooks
 
-ROUTES = [*sending.ROUTES, *processes.ROUTES, *webhooks.ROUTES, *admin.ROUTES, *brands.ROUTES]
+ROUTES = [*sending.ROUTES, *consents.ROUTES, *processes.ROUTES, *webhooks.ROUTES, *admin.ROUTES, *brands.ROUTES]

@@ -14,7 +14,7 @@ from schema.relay import to_global_id
 TRIGGER = """
 mutation Trigger($input: TriggerEventInput!) {
   triggerEvent(input: $input) {
-    process { uuid qrCode { uuid targetUrl validUntil status } }
+    process { uuid qrCode { uuid targetUrl validUntil status url } }
     messages { id channel template { apiName name } }
     userErrors { field message code }
   }

@@ -22,7 +22,8 @@ def process_started(result: dict, data: dict | None = None) -> dict:
 
 
 def qr_code(code: dict) -> dict:
-    return {"qr_code_uuid": code["uuid"], "target_url": code["targetUrl"], "valid_until": code["validUntil"], "status": code["status"]}
+    return {"qr_code_uuid": code["uuid"], "qr_code_url": code["url"], "target_url": code["targetUrl"], "valid_until": code["validUntil"],
+            "status": code["status"]}
 
 
 def event(node: dict) -> dict:

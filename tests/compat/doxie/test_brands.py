@@ -92,3 +92,25 @@ async def test_bad_brand_input_is_refused(doxie):
         assert response.status_code == status, response.text
         assert response.json()["success"] is False and response.json()["data"] is None
     assert [b["name"] for b in listed] == ["Taken"]
+
+
+async def test_provider_setup_on_third_party_clouds_is_an_honest_501(doxie, stranger):
+    async with doxie.admin() as client:
+        brand_id = (await client.post("/brands", json={"brand": {"name": "Cloudy"}})).json()["data"]["id"]
+        calls = [(m, f"/brands/{brand_id}/{name}") for m, name in (
+            ("GET", "mailjet_webhooks"), ("POST", "mailjet_webhooks"), ("DELETE", "mailjet_webhooks"),
+            ("GET", "rcs_webhook"), ("POST", "rcs_webhook"), ("DELETE", "rcs_webhook"),
+            ("GET", "sms_webhook"), ("POST", "sms_webhook"), ("DELETE", "sms_webhook"),
+            ("POST", "ses_setup"), ("POST", "smtp_test"))]
+        answers = [await client.request(method, path) for method, path in calls]
+        unknown_brand = await client.post("/brands/999999999/smtp_test")
+    async with doxie.admin(token=stranger.tenant.token) as client:
+        foreign = await client.post(f"/brands/{brand_id}/ses_setup")
+
+    for response in answers:
+        assert response.status_code == 501, response.text
+        body = response.json()
+        assert (body["success"], body["data"], body["error_code"]) == (False, None, "NOT_SUPPORTED")
+        assert "is not available" in body["error"]
+    assert unknown_brand.status_code == 404
+    assert foreign.status_code == 404

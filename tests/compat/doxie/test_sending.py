@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from email import message_from_bytes, policy
 
+import httpx
+
 from tests.support.fixtures import eventually
 
 PROCESS = """query($slug: String!, $uuid: String!) { tenant(slug: $slug) { process(uuid: $uuid) {
@@ -95,8 +97,10 @@ async def test_a_qr_code_takes_the_events_target_and_is_active(doxie, mailbox):
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["success"] is True and body["error_message"] is None
+    qr_code_url = body["data"].pop("qr_code_url")
     assert body["data"] == {"qr_code_uuid": body["process_uuid"], "target_url": "https://tickets.example.com/concert",
                             "valid_until": None, "status": "active"}
+    assert "/q/" in qr_code_url
     process = (await doxie.tenant.graph(PROCESS, {"slug": doxie.tenant.slug, "uuid": body["process_uuid"]}))["tenant"]["process"]
     assert process["qrCode"] == {"uuid": body["process_uuid"], "targetUrl": "https://tickets.example.com/concert", "status": "active"}
     await eventually(lambda: mailbox.to(address))
@@ -186,3 +190,41 @@ async def test_cancelling_an_unknown_or_malformed_process_uuid_is_not_found(doxi
 
     assert (unknown.status_code, unknown.json()["error"]) == (404, "PROCESS_NOT_FOUND")
     assert (malformed.status_code, malformed.json()["error"]) == (404, "PROCESS_NOT_FOUND")
+
+
+SCANS = """query($slug: String!, $uuid: String!) { tenant(slug: $slug) { process(uuid: $uuid) {
+  qrCode { status } messages { nodes { events { type detail } } } } } }"""
+CREATE_ENDPOINT = """mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { userErrors { code } } }"""
+
+
+async def test_a_scanned_qr_code_redirects_to_its_target_is_recorded_and_notified_until_cancelled(doxie, mailbox, api, receiver):
+    template = await doxie.template(name="Ticket", api_name="ticket", subject="Your ticket", text="Scan {{ qr_code_url }}")
+    await doxie.event(slug="ticket", type="QR_CODE", templates=[template], settings={"target_url": "https://tickets.example.com/t/1"})
+    await doxie.tenant.graph(CREATE_ENDPOINT, {"input": {"tenantId": doxie.tenant.id, "url": f"{receiver.url}/qr-{doxie.tenant.slug}",
+                                                         "events": ["qr_code.visited"]}})
+    address = f"guest.{doxie.tenant.slug}@example.com"
+    async with doxie.public() as client:
+        created = (await client.post("/qr_code/ticket", json={"email": address})).json()
+    mail = message_from_bytes((await eventually(lambda: mailbox.to(address)))[0], policy=policy.default).get_body(("plain",)).get_content()
+    path = "/q/" + mail.split("/q/", 1)[1].split()[0]
+    assert created["data"]["qr_code_url"].endswith(path)
+
+    async with httpx.AsyncClient(base_url=api.url) as phone:
+        scanned = await phone.get(path, headers={"user-agent": "camera/1.0"})
+        forged = await phone.get(path[:-2] + "zz")
+        async with doxie.public() as client:
+            await client.post(f"/processes/{created['process_uuid']}/cancel")
+        after_cancel = await phone.get(path)
+
+    assert (scanned.status_code, scanned.headers["location"]) == (302, "https://tickets.example.com/t/1")
+    assert forged.status_code == 404
+    assert after_cancel.status_code == 410
+    process = (await doxie.tenant.graph(SCANS, {"slug": doxie.tenant.slug, "uuid": created["process_uuid"]}))["tenant"]["process"]
+    assert process["qrCode"]["status"] == "expired"
+    scans = [e["detail"] for e in process["messages"]["nodes"][0]["events"] if e["type"] == "SCANNED"]
+    assert [(s["status"], s["user_agent"]) for s in scans] == [("active", "camera/1.0"), ("expired", "python-httpx/" + httpx.__version__)]
+    notified = (await eventually(lambda: len(receiver.to(f"/qr-{doxie.tenant.slug}")) == 2 and receiver.to(f"/qr-{doxie.tenant.slug}")))
+    first = next(r.json() for r in notified if r.json()["status"] == "active")
+    assert (first["qr_code_uuid"], first["process_id"], first["target_url"], first["status"]) == (
+        created["process_uuid"], created["process_uuid"], "https://tickets.example.com/t/1", "active")
+    assert first["original_payload"]["email"] == address
