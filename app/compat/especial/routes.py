@@ -29,8 +29,21 @@ async def create_token(call: Call) -> JSONResponse:
     return JSONResponse({**issue_user_tokens(call.settings, user_id), "accounts": sorted(principal.memberships)})
 
 
+async def refresh_token(call: Call) -> JSONResponse:
+    """The deprecated `PUT /token`: a refresh token buys a new access token."""
+    form = await call.form()
+    if form.get("grant_type", "refresh_token") != "refresh_token":
+        raise Invalid("grant_type must be refresh_token", code="UNSUPPORTED_GRANT", field="grant_type")
+    if not form.get("refresh_token"):
+        raise Invalid("refresh_token is required", code="REQUIRED", field="refresh_token")
+    user_id = refresh_user_id(call.settings, form["refresh_token"])
+    principal = await user_principal(call.session, user_id=user_id)
+    return JSONResponse({**issue_user_tokens(call.settings, user_id), "accounts": sorted(principal.memberships)})
+
+
 TOKEN_ROUTES = [
     CompatRoute("POST", "/token", create_token, None, "Create or Refresh a token"),
+    CompatRoute("PUT", "/token", refresh_token, None, "Refresh a token"),
 ]
 
 # Each context keeps its routes in its own module (audience: lists, contacts, senders; messaging: templates, campaigns, emails).
