@@ -181,6 +181,9 @@ async def patch_campaign(call: Call) -> JSONResponse:
         except DomainError:
             await _discard(call, template_id if made else None)
             raise
+        previous = campaign["template"]
+        if template_id and previous and previous["id"] != template_id and (previous["settings"] or {}).get("campaign_content"):
+            await _discard(call, previous["id"])  # its own content, replaced by a library template
     campaign = await campaign_of(call, account)
     return JSONResponse(shapes.done("campaign", campaign["databaseId"], "updated", data=shapes.campaign_full(campaign)))
 

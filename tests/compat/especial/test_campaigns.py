@@ -198,6 +198,13 @@ async def test_linked_library_template_is_never_changed_by_the_campaign(client, 
                                                                        "last_updated_on": response.json()["data"]["content"]["last_updated_on"]}
     library = (await client.get(f"/templates/{template['id']}")).json()["data"]
     assert library["content"]["html"] == "<p>Library</p>"
+    # Linking a library template again drops the campaign's own copy.
+    own = (await graph_campaign(client.user.tenant, created["id"]))["template"]["databaseId"]
+    response = await client.patch(f"/campaigns/{created['id']}", json={"content": {"template": {"id": template["id"]}}})
+    assert assert_valid(response, ONE, "PATCH")["data"]["content"]["html"] == "<p>Library</p>"
+    from schema.relay import to_global_id
+
+    assert (await client.user.tenant.graph("query($id: ID!) { node(id: $id) { id } }", {"id": to_global_id("Template", own)}))["node"] is None
 
 
 async def test_subject_alone_waits_for_a_body(client):
