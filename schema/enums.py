@@ -9,6 +9,7 @@ SubscriptionStatus = strawberry.enum(models.SubscriptionStatus, name="Subscripti
 EventType = strawberry.enum(models.EventType, name="EventType")
 CampaignKind = strawberry.enum(models.CampaignKind, name="CampaignKind")
 CampaignStatus = strawberry.enum(models.CampaignStatus, name="CampaignStatus")
+EnrollmentStatus = strawberry.enum(models.EnrollmentStatus, name="EnrollmentStatus")
 ProcessStatus = strawberry.enum(models.ProcessStatus, name="ProcessStatus")
 MessageStatus = strawberry.enum(models.MessageStatus, name="MessageStatus")
 MessageEventType = strawberry.enum(models.MessageEventType, name="MessageEventType")

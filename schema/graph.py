@@ -5,6 +5,7 @@ import strawberry
 from strawberry.tools import merge_types
 
 from schema.brands.mutations import BrandMutations, SenderMutations
+from schema.campaigns.enrollment_mutations import EnrollmentMutations
 from schema.campaigns.mutations import CampaignMutations
 from schema.contacts.consents import ConsentMutations
 from schema.contacts.membership import MembershipMutations
@@ -22,7 +23,7 @@ Query = merge_types("Query", (RootQuery, TemplateQueries))
 Mutation = merge_types(
     "Mutation",
     (TenantMutations, ContactMutations, TemplateMutations, EventMutations, CampaignMutations, MessagingMutations, WebhookMutations,
-     SenderMutations, MembershipMutations, IdentityMutations, BrandMutations, ConsentMutations),
+     SenderMutations, MembershipMutations, IdentityMutations, BrandMutations, ConsentMutations, EnrollmentMutations),
 )
 
 schema = strawberry.Schema(

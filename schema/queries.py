@@ -12,6 +12,7 @@ from domain import models
 from domain.errors import DomainError
 from domain.tenants import service as tenants
 from schema.brands.types import Brand, Sender
+from schema.campaigns.enrollment_types import Enrollment
 from schema.campaigns.types import Campaign
 from schema.contacts.types import Contact, ContactList, ListMember, Segment, Suppression
 from schema.enums import Role
@@ -29,7 +30,7 @@ NODE_TYPES = {
         (Tenant, models.Tenant), (Contact, models.Contact), (ContactList, models.ContactList), (ListMember, models.ListMember),
         (Segment, models.Segment), (Template, models.Template), (Event, models.Event), (Campaign, models.Campaign),
         (Process, models.Process), (Message, models.Message), (WebhookEndpoint, models.WebhookEndpoint), (Sender, models.Sender), (Brand, models.Brand),
-        (WebhookDelivery, models.WebhookDelivery), (Suppression, models.Suppression),
+        (WebhookDelivery, models.WebhookDelivery), (Suppression, models.Suppression), (Enrollment, models.Enrollment),
     )
 }
 
@@ -78,9 +79,16 @@ class Query:
                 return None
             raise GraphQLError(error.message, extensions={"code": error.code}) from error
 
-    @strawberry.field(permission_classes=[IsAuthenticated], description="Every tenant this credential may read, sub-accounts included.")
-    async def tenants(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None) -> Connection[Tenant]:
-        return await paginate(info, select(models.Tenant), model=models.Tenant, wrap=Tenant.from_model, first=first, after=after, last=last, before=before)
+    @strawberry.field(permission_classes=[IsAuthenticated], description="Every tenant this credential may read, sub-accounts included; `workspaceUuid` and `portfolioUuid` narrow them, `offset` skips that many first.")
+    async def tenants(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None,
+                      workspace_uuid: UUID | None = None, portfolio_uuid: UUID | None = None, offset: int | None = None) -> Connection[Tenant]:
+        t = models.Tenant
+        query = select(t)
+        if workspace_uuid is not None:
+            query = query.where(t.workspace_uuid == workspace_uuid)
+        if portfolio_uuid is not None:
+            query = query.where(t.portfolio_uuid == portfolio_uuid)
+        return await paginate(info, query, model=t, wrap=Tenant.from_model, first=first, after=after, last=last, before=before, offset=offset)
 
     @strawberry.field(permission_classes=[IsAuthenticated])
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:

@@ -1,7 +1,9 @@
 """Campaigns: authoring and the status machine (launching lives in `domain.campaigns.launch`)."""
 from __future__ import annotations
 
+import uuid
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.brands.models import Sender
@@ -9,10 +11,10 @@ from domain.campaigns.models import TRANSITIONS, Campaign, CampaignKind, Campaig
 from domain.common import apply_changes, get_or_raise
 from domain.contacts import audience
 from domain.contacts.models import ContactList, Segment
-from domain.errors import Invalid, InvalidTransition
+from domain.errors import Conflict, Invalid, InvalidTransition
 from domain.templates.models import Template
 from domain.tenants.models import Tenant
-from domain.validation import require_text
+from domain.validation import check_length, require_text
 
 REFERENCES = {"template_id": (Template, "Template", "templateId"), "list_id": (ContactList, "List", "listId"),
               "segment_id": (Segment, "Segment", "segmentId"), "sender_id": (Sender, "Sender", "senderId")}
@@ -36,8 +38,35 @@ async def _check_references(session: AsyncSession, tenant_id: int, fields: dict)
         audience.check_rules(fields["audience_filter"] or [], field="audienceFilter")
 
 
+async def _check_external_id(session: AsyncSession, tenant_id: int, external_id: str | None, *, campaign_id: int | None = None) -> None:
+    """A dialect's own campaign id (a Marigold journey apiName, ...) names one campaign of its tenant."""
+    if external_id is None:
+        return
+    check_length(external_id, field="externalId", max_length=200)
+    taken = (await session.execute(select(Campaign.id).where(
+        Campaign.tenant_id == tenant_id, Campaign.external_id == external_id, Campaign.id != (campaign_id or 0)))).first()
+    if taken:
+        raise Conflict(f"A campaign with externalId {external_id!r} already exists", code="EXTERNAL_ID_TAKEN", field="externalId")
+
+
 def _steps(steps: list[dict]) -> list[CampaignStep]:
     return [CampaignStep(position=i, **step) for i, step in enumerate(steps)]
+
+
+async def _checked_steps(session: AsyncSession, tenant_id: int, kind: CampaignKind, steps: list[dict]) -> list[CampaignStep]:
+    """Each step fits its columns and sends a template of the campaign's tenant; an automation's
+    steps (and the automation itself, see `create`) get a UUID as their id when they have none."""
+    for index, step in enumerate(steps):
+        require_text(step.get("type"), field=f"steps[{index}].type", max_length=50)
+        check_length(step.get("name"), field=f"steps[{index}].name", max_length=200)
+        check_length(step.get("external_id"), field=f"steps[{index}].externalId", max_length=200)
+        if step.get("template_id") is not None:
+            template = await get_or_raise(session, Template, step["template_id"], what="Template", field=f"steps[{index}].templateId")
+            if template.tenant_id != tenant_id:
+                raise Invalid("Template belongs to another tenant", code="TENANT_MISMATCH", field=f"steps[{index}].templateId")
+        if kind is CampaignKind.AUTOMATION and not step.get("external_id"):
+            step["external_id"] = str(uuid.uuid4())
+    return _steps(steps)
 
 
 async def create(
@@ -46,7 +75,11 @@ async def create(
 ) -> Campaign:
     await get_or_raise(session, Tenant, tenant_id, what="Tenant", field="tenantId")
     await _check_references(session, tenant_id, fields)
-    campaign = Campaign(tenant_id=tenant_id, name=require_text(name, field="name"), kind=kind, steps=_steps(list(steps)), **fields)
+    await _check_external_id(session, tenant_id, fields.get("external_id"))
+    if kind is CampaignKind.AUTOMATION and not fields.get("external_id"):
+        fields["external_id"] = str(uuid.uuid4())  # a Contactflow automation is known by its UUID
+    steps = await _checked_steps(session, tenant_id, kind, list(steps))
+    campaign = Campaign(tenant_id=tenant_id, name=require_text(name, field="name"), kind=kind, steps=steps, **fields)
     session.add(campaign)
     await session.flush()
     return campaign
@@ -57,10 +90,12 @@ async def update(session: AsyncSession, *, campaign_id: int, changes: dict) -> C
     if campaign.status not in (CampaignStatus.DRAFT, CampaignStatus.SCHEDULED, CampaignStatus.SUSPENDED):
         raise InvalidTransition(f"A {campaign.status.value} campaign cannot be edited", code="CAMPAIGN_NOT_EDITABLE", field="campaignId")
     await _check_references(session, campaign.tenant_id, changes)
+    if "external_id" in changes:
+        await _check_external_id(session, campaign.tenant_id, changes["external_id"], campaign_id=campaign.id)
     if "name" in changes:
         changes["name"] = require_text(changes["name"], field="name")
     if "steps" in changes:
-        campaign.steps = _steps(changes.pop("steps"))
+        campaign.steps = await _checked_steps(session, campaign.tenant_id, campaign.kind, changes.pop("steps"))
     apply_changes(campaign, changes)
     await session.flush()
     return campaign

@@ -18,6 +18,7 @@ from schema.tenants.mutations import DeleteInput, DeletePayload
 @strawberry.input(description="A Contactflow automation step or an Especial workflow action.")
 class CampaignStepInput:
     type: str
+    external_id: str | None = strawberry.field(default=None, description="The dialect's own step id; an automation's steps get a UUID when absent.")
     name: str | None = None
     delay_seconds: int = 0
     condition: str | None = None

@@ -11,7 +11,9 @@ from domain import models
 from schema.brands.types import Sender
 from schema.contacts.types import ContactList, Segment
 from schema.enums import CampaignKind, CampaignStatus
-from schema.relay import Node
+from schema.campaigns import enrollment_types
+from schema.campaigns.enrollment_types import Enrollment, EnrollmentStatusCount, MessageStatusCount
+from schema.relay import Connection, Node
 from schema.templates.types import Template
 from schema.tenants.loaders import load_tenant
 
@@ -21,12 +23,18 @@ TenantRef = Annotated["Tenant", strawberry.lazy("schema.tenants.types")]
 @strawberry.type(description="A Contactflow automation step or an Especial workflow action.")
 class CampaignStep:
     position: int
+    external_id: str | None = strawberry.field(description="The dialect's own id: Contactflow step UUID, Especial action id.")
     type: str
     name: str | None
     delay_seconds: int
     condition: str | None
     template_id: int | None
     settings: JSON
+
+    @classmethod
+    def from_model(cls, s: models.CampaignStep) -> "CampaignStep":
+        return cls(position=s.position, external_id=s.external_id, type=s.type, name=s.name, delay_seconds=s.delay_seconds,
+                   condition=s.condition, template_id=s.template_id, settings=s.settings)
 
 
 @strawberry.type(description="An Especial campaign or workflow, a Marigold journey, a Contactflow automation.")
@@ -47,11 +55,14 @@ class Campaign(Node):
 
     @strawberry.field
     def steps(self) -> list[CampaignStep]:
-        return [
-            CampaignStep(position=s.position, type=s.type, name=s.name, delay_seconds=s.delay_seconds,
-                         condition=s.condition, template_id=s.template_id, settings=s.settings)
-            for s in self.model.steps
-        ]
+        return [CampaignStep.from_model(s) for s in self.model.steps]
+
+    enrollments: Connection[Enrollment] = strawberry.field(
+        resolver=enrollment_types.campaign_enrollments, description="Its customers (Contactflow tokens), oldest first; `offset` skips that many first.")
+    enrollment_counts: list[EnrollmentStatusCount] = strawberry.field(
+        resolver=enrollment_types.enrollment_counts, description="How many customers are in each status (statuses with none are left out).")
+    message_counts: list[MessageStatusCount] = strawberry.field(
+        resolver=enrollment_types.message_counts, description="How many of its messages are in each status (statuses with none are left out).")
 
     @strawberry.field
     async def tenant(self, info: Info) -> TenantRef:

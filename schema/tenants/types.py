@@ -10,14 +10,19 @@ from strawberry.types import Info
 
 from domain import models
 from domain.templates.models import CAMPAIGN_CONTENT
-from schema.enums import CampaignKind, CampaignStatus, Channel, MessageStatus
+from schema.enums import CampaignKind, CampaignStatus, Channel, MessageStatus, Role
 from schema.brands.types import Brand, Sender
+from domain.tenancy import scope_of
+from schema.campaigns import enrollment_types, filters as campaign_filters
+from schema.campaigns.enrollment_types import Enrollment
+from schema.campaigns.filters import CampaignFilter
 from schema.campaigns.types import Campaign
 from schema.contacts.types import Contact, ContactList, Segment, Suppression
 from schema.events.types import Event
 from schema.identity.types import ApiCredential, CredentialKind, IsTenantAdmin, tenant_credential, tenant_credentials
 from schema.messaging.types import Message, Process
 from schema.ids import decode_id
+from schema.loaders import execute
 from schema.relay import Connection, Node, paginate
 from schema.templates.types import Template
 from schema.webhooks.types import WebhookEndpoint
@@ -55,6 +60,11 @@ class Tenant(Node):
     @strawberry.field(description="The Especial account_id.")
     def account_id(self) -> int:
         return self.model.id
+
+    @strawberry.field(description="The role the caller holds on this tenant, inherited from a parent tenant included.")
+    def viewer_role(self, info: Info) -> Role | None:
+        scope = scope_of(info.context.session)
+        return models.Role.ADMIN if scope.everything else scope.roles.get(self.model.id)
 
     @strawberry.field
     async def parent(self, info: Info) -> Tenant | None:
@@ -97,6 +107,15 @@ class Tenant(Node):
         query = select(models.Segment).where(models.Segment.tenant_id == self.model.id)
         return await paginate(info, query, model=models.Segment, wrap=Segment.from_model, first=first, after=after, last=last, before=before)
 
+    @strawberry.field(description="The campaign with this externalId (Marigold journey apiName, ...), or null; `kind` must match when given.")
+    async def campaign(self, info: Info, external_id: str, kind: CampaignKind | None = None) -> Campaign | None:
+        c = models.Campaign
+        query = select(c).where(c.tenant_id == self.model.id, c.external_id == external_id)
+        if kind is not None:
+            query = query.where(c.kind == kind)
+        row = (await execute(info.context.session, query.order_by(c.id).limit(1))).scalar_one_or_none()
+        return row and Campaign.from_model(row)
+
     @strawberry.field(description="`name` finds templates by exact name; `library: true` leaves out templates that are one campaign's own content (`settings.campaign_content`), `false` keeps only those; `offset` skips that many first (paging by number).")
     async def templates(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None, channel: Channel | None = None,
                         name: str | None = None, library: bool | None = None, offset: int | None = None) -> Connection[Template]:
@@ -121,7 +140,8 @@ class Tenant(Node):
     @strawberry.field(description="Each filter given must hold: `statuses`, `kinds`, exact `name`, `listId`; `ready`: has content and an audience (what launching needs), or not. `offset` skips that many first (paging by number).")
     async def campaigns(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None, status: CampaignStatus | None = None,
                         statuses: list[CampaignStatus] | None = None, kinds: list[CampaignKind] | None = None, name: str | None = None,
-                        list_id: strawberry.ID | None = None, ready: bool | None = None, offset: int | None = None) -> Connection[Campaign]:
+                        list_id: strawberry.ID | None = None, ready: bool | None = None, offset: int | None = None,
+                        filter: CampaignFilter | None = None) -> Connection[Campaign]:
 
         c = models.Campaign
         query = select(c).where(c.tenant_id == self.model.id)
@@ -138,7 +158,13 @@ class Tenant(Node):
         if ready is not None:
             has_content_and_audience = and_(c.template_id.is_not(None), or_(c.list_id.is_not(None), c.segment_id.is_not(None)))
             query = query.where(has_content_and_audience if ready else not_(has_content_and_audience))
+        query = campaign_filters.apply(query, filter)
         return await paginate(info, query, model=c, wrap=Campaign.from_model, first=first, after=after, last=last, before=before, offset=offset)
+
+    enrollments: Connection[Enrollment] = strawberry.field(
+        resolver=enrollment_types.tenant_enrollments, description="Customers in its campaigns (Contactflow tokens), oldest first; `offset` skips that many first.")
+    enrollment: Enrollment | None = strawberry.field(
+        resolver=enrollment_types.tenant_enrollment, description="An enrollment by its uuid (a Contactflow customer / token uuid), or null.")
 
     @strawberry.field(description="Newest first.")
     async def processes(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None) -> Connection[Process]:
