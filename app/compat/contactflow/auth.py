@@ -22,19 +22,27 @@ async def authenticate(request: Request, session: AsyncSession, settings: Settin
     return await bearer_principal(session, settings, token)
 
 
-async def node_tenant_id(call: Call) -> str:
-    """The tenant named by the `Node` header; it must be one the token's principal may act on."""
+def node_uuid(call: Call) -> str:
+    """The `Node` header, checked to be a UUID."""
     header = call.request.headers.get("node", "").strip()
     if not header:
         raise Invalid("The Node header is required", code="NODE_REQUIRED", field="Node")
     try:
-        node = uuid.UUID(header)
+        return str(uuid.UUID(header))
     except ValueError as error:
         raise Invalid("The Node header must be a UUID", code="INVALID_NODE", field="Node") from error
-    data = await call.graphql(NODE_TENANT, {"uuid": str(node)})
-    if data["tenant"] is None:
+
+
+def node_of(data: dict) -> dict:
+    """The `tenant` an operation looked up by the Node header; a node this token may not see is forbidden."""
+    if data.get("tenant") is None:
         raise Forbidden("This token may not operate on that node", code="FORBIDDEN", field="Node")
-    return data["tenant"]["id"]
+    return data["tenant"]
+
+
+async def node_tenant_id(call: Call) -> str:
+    """The tenant named by the `Node` header; it must be one the token's principal may act on."""
+    return node_of(await call.graphql(NODE_TENANT, {"uuid": node_uuid(call)}))["id"]
 
 
 SECURITY = {"OAuth2": {"type": "oauth2", "flows": {"password": {"tokenUrl": "/especial/token", "scopes": {}}}}}
