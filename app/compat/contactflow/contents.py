@@ -1,15 +1,18 @@
-"""Contactflow external contents: the test email of a step's mail, sent as one transactional message."""
+"""Contactflow external contents: the node's mail and SMS models (its library templates; a model's id is what a
+step's or a test email's `modelIdentifier` names), and the test email of a step's mail, sent as one transactional message."""
 from __future__ import annotations
 
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
 from app.compat.contactflow import inputs
-from app.compat.contactflow.auth import node_tenant_id
+from app.compat.contactflow.auth import node_of, node_tenant_id, node_uuid
 from app.compat.framework import Call, CompatRoute
 from domain.errors import Invalid
 from domain.identity.models import Role
 from schema.relay import to_global_id
 
+MODELS = """query Models($node: UUID!, $channel: Channel!, $offset: Int!) {
+  tenant(uuid: $node) { id templates(channel: $channel, library: true, first: 100, offset: $offset) { nodes { databaseId name } pageInfo { hasNextPage } } } }"""
 SEND = """mutation SendTestEmail($input: SendMessageInput!) { sendMessage(input: $input) { message { id status } userErrors { field message code } } }"""
 
 
@@ -46,6 +49,26 @@ async def send_test_email(call: Call) -> Response:
     return Response(status_code=204)
 
 
+async def _models(call: Call, channel: str) -> JSONResponse:
+    models, offset = [], 0
+    while True:
+        page = node_of(await call.graphql(MODELS, {"node": node_uuid(call), "channel": channel, "offset": offset}))["templates"]
+        models += [{"id": t["databaseId"], "name": t["name"]} for t in page["nodes"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            return JSONResponse(models)
+        offset += len(page["nodes"])
+
+
+async def mail_models(call: Call) -> JSONResponse:
+    return await _models(call, "EMAIL")
+
+
+async def sms_models(call: Call) -> JSONResponse:
+    return await _models(call, "SMS")
+
+
 ROUTES = [
+    CompatRoute("GET", "/external-contents/mail-models", mail_models, Role.READ, "Get all message mail models"),
+    CompatRoute("GET", "/external-contents/sms-models", sms_models, Role.READ, "Get all sms mail models"),
     CompatRoute("POST", "/external-contents/test-email", send_test_email, Role.WRITE, "Send email test for step mail"),
 ]

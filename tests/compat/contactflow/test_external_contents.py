@@ -1,4 +1,5 @@
-"""The test email of a step's mail: one transactional message, delivered by the workers."""
+"""External contents: the node's mail and SMS models, and the test email of a step's mail (one transactional
+message, delivered by the workers)."""
 import secrets
 from email import message_from_bytes, policy
 
@@ -65,3 +66,24 @@ async def test_a_test_email_needs_a_node_of_the_caller_and_valid_input(cf, other
         error_codes(response)
     assert foreign.status_code == 403 and error_codes(foreign) == ["FORBIDDEN"]
     assert unknown_model.status_code == 404
+
+
+async def test_mail_and_sms_models_are_the_nodes_templates_of_that_channel(cf, other):
+    mail = await cf.mail_model()
+    sms = await cf.mail_model(channel="SMS", text="Hi")
+    await other.mail_model()
+
+    mails = await cf.get("/external-contents/mail-models")
+    texts = await cf.get("/external-contents/sms-models")
+
+    assert mails.status_code == 200 and [m["id"] for m in mails.json()] == [mail]
+    assert set(mails.json()[0]) == {"id", "name"}
+    assert [m["id"] for m in texts.json()] == [sms]
+
+
+async def test_models_need_a_node_the_caller_may_operate_on(cf, other):
+    foreign = await other.get("/external-contents/mail-models", node=cf.node)
+    missing = await cf.get("/external-contents/sms-models", node="", headers={"Node": ""})
+
+    assert foreign.status_code == 403 and error_codes(foreign) == ["FORBIDDEN"]
+    assert missing.status_code == 400 and error_codes(missing) == ["NODE_REQUIRED"]
