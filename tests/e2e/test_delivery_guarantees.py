@@ -71,11 +71,12 @@ def test_two_workers_and_two_schedulers_launch_a_scheduled_campaign_once(tmp_pat
     stack = fresh_stack(tmp_path, SENDGRAPH_LAUNCH_CHUNK_SIZE="100")
     token, domain, campaign_id = seed_campaign(stack, slug="many", recipients=400)
     base = f"http://127.0.0.1:{free_port()}"
-    at = datetime.now(timezone.utc) + timedelta(seconds=4)
     with running("serve", "--port", base.rsplit(":", 1)[1], env=stack.env, cwd=tmp_path, ready_url=f"{base}/healthz"), \
             running("worker", "--no-scheduler", "--threads", "4", env=stack.env, cwd=tmp_path), \
             running("worker", "--no-scheduler", "--threads", "4", env=stack.env, cwd=tmp_path), \
             running("scheduler", env=stack.env, cwd=tmp_path), running("scheduler", env=stack.env, cwd=tmp_path):
+        # Chosen once the stack is up: starting five processes on a busy machine can take longer than any fixed lead.
+        at = datetime.now(timezone.utc) + timedelta(seconds=10)
         launched = graph(base, token, LAUNCH, {"input": {"campaignId": to_global_id("Campaign", campaign_id), "at": at.isoformat()}})
         assert launched["launchCampaign"]["campaign"]["status"] == "SCHEDULED"
         wait_for(lambda: len(received(mailbox, domain)) >= 400, timeout=120, what="400 deliveries")
