@@ -2,7 +2,7 @@
 from domain.brands.models import Brand, Channel, Sender
 from domain.campaigns.models import Campaign, CampaignKind, CampaignStatus, CampaignStep, Enrollment, EnrollmentStatus
 from domain.contacts.models import Contact, ContactList, ListMember, Segment, SubscriptionStatus, Suppression
-from domain.events.models import Event, EventType
+from domain.events.models import Event, EventType, MessagingSchedule
 from domain.identity.models import ApiCredential, CredentialKind, Membership, Role, User
 from domain.messaging.models import (
     Message,
@@ -11,6 +11,7 @@ from domain.messaging.models import (
     MessageStatus,
     Process,
     ProcessStatus,
+    SendCondition,
 )
 from domain.outbox.models import OutboxRecord
 from domain.templates.models import Dictionary, Template, TemplatePart
@@ -20,7 +21,7 @@ from domain.webhooks.models import WebhookDelivery, WebhookEndpoint
 __all__ = [
     "ApiCredential", "Brand", "Campaign", "CampaignKind", "CampaignStatus", "CampaignStep", "Channel",
     "Contact", "ContactList", "CredentialKind", "Dictionary", "Enrollment", "EnrollmentStatus", "Event", "EventType", "ListMember",
-    "Membership", "Message", "OutboxRecord", "MessageEvent", "MessageEventType", "MessageStatus", "Process",
-    "ProcessStatus", "Role", "Segment", "Sender", "SubscriptionStatus", "Suppression", "Template",
+    "Membership", "Message", "MessagingSchedule", "OutboxRecord", "MessageEvent", "MessageEventType", "MessageStatus", "Process",
+    "ProcessStatus", "Role", "SendCondition", "Segment", "Sender", "SubscriptionStatus", "Suppression", "Template",
     "TemplatePart", "Tenant", "TenantScoped", "User", "WebhookDelivery", "WebhookEndpoint",
 ]

@@ -13,3 +13,4 @@ EnrollmentStatus = strawberry.enum(models.EnrollmentStatus, name="EnrollmentStat
 ProcessStatus = strawberry.enum(models.ProcessStatus, name="ProcessStatus")
 MessageStatus = strawberry.enum(models.MessageStatus, name="MessageStatus")
 MessageEventType = strawberry.enum(models.MessageEventType, name="MessageEventType")
+SendCondition = strawberry.enum(models.SendCondition, name="SendCondition", description="What must still hold when a scheduled message is due, or it is cancelled.")

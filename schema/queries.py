@@ -16,7 +16,7 @@ from schema.campaigns.enrollment_types import Enrollment
 from schema.campaigns.types import Campaign
 from schema.contacts.types import Contact, ContactList, ListMember, Segment, Suppression
 from schema.enums import Role
-from schema.events.types import Event
+from schema.events.types import Event, MessagingSchedule
 from schema.messaging.types import Message, Process
 from schema.permissions import IsAuthenticated
 from schema.relay import Connection, Node, from_global_id, paginate
@@ -31,6 +31,7 @@ NODE_TYPES = {
         (Segment, models.Segment), (Template, models.Template), (Event, models.Event), (Campaign, models.Campaign),
         (Process, models.Process), (Message, models.Message), (WebhookEndpoint, models.WebhookEndpoint), (Sender, models.Sender), (Brand, models.Brand),
         (WebhookDelivery, models.WebhookDelivery), (Suppression, models.Suppression), (Enrollment, models.Enrollment),
+        (MessagingSchedule, models.MessagingSchedule),
     )
 }
 

@@ -1,4 +1,4 @@
-"""Doxie events: a slug that, when triggered with a payload, sends its templates."""
+"""Doxie events: a slug that, when triggered with a payload, sends its templates (and queues its schedules' follow-ups)."""
 from __future__ import annotations
 
 import enum
@@ -7,6 +7,7 @@ from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.db import Base, BigId, IdPk, Timestamped
+from domain.messaging.models import SendCondition
 from domain.templates.models import Template
 from domain.tenants.models import TenantScoped
 
@@ -44,3 +45,19 @@ class Event(TenantScoped, Timestamped, Base):
     settings: Mapped[dict] = mapped_column(default=dict)  # survey questions, QR target URL, journey options
 
     templates: Mapped[list[Template]] = relationship(secondary=event_templates, lazy="selectin")
+
+
+class MessagingSchedule(TenantScoped, Timestamped, Base):
+    """A Doxie messaging schedule: a follow-up of its owning event. Every trigger of the event also queues
+    `template` for the same recipient, due `delay_seconds` after the trigger, and sent only if `condition`
+    (when set) still holds then (e.g. a DOI reminder `unless_consented`)."""
+
+    __tablename__ = "messaging_schedules"
+
+    id: Mapped[IdPk]
+    event_id: Mapped[int] = mapped_column(BigId, ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    template_id: Mapped[int] = mapped_column(BigId, ForeignKey("templates.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    delay_seconds: Mapped[int]
+    condition: Mapped[SendCondition | None]
+    active: Mapped[bool] = mapped_column(default=True)

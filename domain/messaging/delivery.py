@@ -1,7 +1,8 @@
 """The delivery side of a message's life: claim, render, record the outcome.
 
 Workers call these; they hold the rules of the status machine
-QUEUED -> SENDING -> SENT | FAILED (and CANCELLED before it is claimed).
+QUEUED -> SENDING -> SENT | FAILED (and CANCELLED before it is claimed, or when a scheduled
+message's condition no longer holds as it is claimed).
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from domain.campaigns.models import Campaign, CampaignKind, CampaignStatus
 from domain.contacts import suppression
 from domain.db import utcnow
 from domain.errors import DomainError
+from domain.events import schedules
 from domain.outbox import defer
 from domain.messaging import tracking
 from domain.messaging.links import Links
@@ -30,7 +32,7 @@ from domain.webhooks import service as webhooks
 @dataclass(frozen=True)
 class Prepared:
     message: Message
-    content: Rendered | None  # None when rendering failed (the message is then already FAILED)
+    content: Rendered | None  # None when it is not to be sent (the message is then already FAILED or CANCELLED)
     # Extra headers to send: the message's own, plus List-Unsubscribe on campaign email.
     headers: dict[str, str] = field(default_factory=dict)
 
@@ -79,7 +81,12 @@ async def prepare(session: AsyncSession, messages: list[Message], *, links: Link
     see `domain.contacts.suppression`). With `links`, campaign email carries List-Unsubscribe and
     List-Unsubscribe-Post (RFC 2369, RFC 8058), offers `{{ unsubscribe_url }}` to its template, and
     gets the open pixel and click redirects its campaign's `options.tracking` asks for.
+
+    A scheduled follow-up whose condition no longer holds (see `domain.events.schedules`; e.g. a DOI
+    reminder whose consent was confirmed meanwhile) is not sent either: it ends CANCELLED with that
+    error code (CONSENT_CONFIRMED, CONSENT_REVOKED).
     """
+    unmet = await schedules.unmet_conditions(session, messages)
     blocked = await suppression.blocked(session, messages)
     campaign_tracking = await _marketing_campaigns(session, {m.campaign_id for m in messages if _is_campaign_email(m)}) if links else {}
     template_ids = {m.template_id for m in messages if m.template_id is not None}
@@ -90,6 +97,10 @@ async def prepare(session: AsyncSession, messages: list[Message], *, links: Link
     labels = await _dictionaries(session, templates.values())
     prepared = []
     for message in messages:
+        if message.id in unmet:
+            mark_cancelled(session, message, code=unmet[message.id][0], reason=unmet[message.id][1])
+            prepared.append(Prepared(message, None))
+            continue
         if code := blocked.get(message.id):
             mark_failed(session, message, code=code, reason=suppression.reason_text(code, message.recipient))
             prepared.append(Prepared(message, None))
@@ -185,6 +196,15 @@ def mark_failed(session: AsyncSession, message: Message, *, code: str, reason: s
     session.add(MessageEvent(tenant_id=message.tenant_id, message_id=message.id, type=MessageEventType.FAILED,
                              detail={"code": code, "reason": reason}))
     webhooks.emit_message(session, message, "message.failed")
+
+
+def mark_cancelled(session: AsyncSession, message: Message, *, code: str, reason: str) -> None:
+    """Not sent, and not a failure: a condition of the message no longer holds."""
+    message.status = MessageStatus.CANCELLED
+    message.error_code = code
+    message.error = reason
+    session.add(MessageEvent(tenant_id=message.tenant_id, message_id=message.id, type=MessageEventType.CANCELLED,
+                             detail={"code": code, "reason": reason}))
 
 
 async def send_rates(session: AsyncSession, tenant_ids: set[int]) -> dict[int, int]:

@@ -33,6 +33,12 @@ class Process(TenantScoped, Timestamped, Base):
     cancelled_at: Mapped[datetime | None]
 
 
+class SendCondition(enum.Enum):
+    """What must still hold when a scheduled message is due, or it is CANCELLED instead of sent."""
+
+    UNLESS_CONSENTED = "unless_consented"  # the process's consent (a DOI mail's) is still unconfirmed
+
+
 class MessageStatus(enum.Enum):
     QUEUED = "queued"
     SENDING = "sending"
@@ -63,6 +69,9 @@ class Message(TenantScoped, Base):
     contact_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("contacts.id", ondelete="SET NULL"))
     template_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("templates.id", ondelete="SET NULL"))
     step_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("campaign_steps.id", ondelete="SET NULL"))
+    # The messaging schedule that queued this message, and its condition as it was at the trigger.
+    schedule_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("messaging_schedules.id", ondelete="SET NULL"))
+    condition: Mapped[SendCondition | None]
     language: Mapped[str | None] = mapped_column(String(16))
     # Inline Jinja2 sources {subject, html, text}, used instead of a template; rendered with `data`.
     source: Mapped[dict] = mapped_column(default=dict)

@@ -5,6 +5,8 @@ renders and delivers them (see `domain.messaging.delivery`).
 """
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,7 +14,7 @@ from domain.brands.models import Channel, Sender
 from domain.common import get_or_raise
 from domain.db import utcnow
 from domain.errors import Invalid, InvalidTransition
-from domain.events import qr_codes
+from domain.events import qr_codes, schedules
 from domain.events import service as events
 from domain.events.models import EventType
 from domain.outbox import defer
@@ -72,9 +74,11 @@ async def queue_message(
     html: str | None = None, text: str | None = None, template_id: int | None = None, data: dict | None = None,
     idempotency_key: str | None = None, external_id: str | None = None, sender: str | None = None,
     language: str | None = None, process_id: int | None = None, contact_id: int | None = None, headers: dict | None = None,
+    scheduled_at: datetime | None = None,
 ) -> Message:
     """One message to one recipient, inline content or a template rendered with `data`; `headers` are
-    extra email headers (a `Reply-To` among them becomes the message's reply-to address)."""
+    extra email headers (a `Reply-To` among them becomes the message's reply-to address). With
+    `scheduled_at` it is delivered not before then (its delivery job is deferred until that time)."""
     if channel not in SENDABLE:
         raise Invalid(f"Sending {channel.value} messages is not supported yet", code="CHANNEL_UNSUPPORTED", field="channel")
     tenant = await _sendable_tenant(session, tenant_id, channel)
@@ -105,12 +109,12 @@ async def queue_message(
         tenant_id=tenant_id, channel=channel, recipient=recipient, template_id=template_id,
         source={} if template else {"subject": subject, "html": html, "text": text}, data=data or {}, idempotency_key=idempotency_key, external_id=external_id, language=language,
         sender=sender or await default_sender(session, tenant, channel, template), process_id=process_id, contact_id=contact_id,
-        headers=headers, reply_to=reply_to,
+        headers=headers, reply_to=reply_to, scheduled_at=scheduled_at,
     )
     session.add(message)
     await session.flush()
     session.add(MessageEvent(tenant_id=tenant_id, message_id=message.id, type=MessageEventType.QUEUED))
-    defer(session, "deliver_messages", message_ids=[message.id])
+    defer(session, "deliver_messages", message_ids=[message.id], at=scheduled_at)
     return message
 
 
@@ -162,7 +166,9 @@ async def trigger_event(
 
     A survey inquiry needs the respondent's email or phone; a QR code gets its target and validity,
     and its templates its `qr_code_url` (see `domain.events.qr_codes`). `kind` names the process when
-    it is not the event's type (a DOI mail)."""
+    it is not the event's type (a DOI mail). The event's active messaging schedules queue their
+    follow-ups in the same process, due later (`domain.events.schedules`); the messages returned are
+    the ones sent now."""
     if not isinstance(payload, dict):
         raise Invalid("payload must be an object", field="payload")
     event = await events.find_active(session, tenant_id=tenant_id, slug=event_slug, type=type)
@@ -192,7 +198,23 @@ async def trigger_event(
                 data=data, language=payload.get("language"), process_id=process.id,
             )
         )
+    await _queue_scheduled(session, tenant_id=tenant_id, event=event, payload=payload, data=data, process=process)
     return process, messages
+
+
+async def _queue_scheduled(session: AsyncSession, *, tenant_id: int, event, payload: dict, data: dict, process: Process) -> None:
+    """One message per active schedule of the event, due `delay_seconds` from now; a schedule whose
+    channel has no recipient in the payload is skipped."""
+    now = utcnow()
+    for schedule, template in await schedules.active_for(session, event_id=event.id):
+        to = payload.get(event.recipient_field if template.channel is Channel.EMAIL else event.phone_field)
+        if not to:
+            continue
+        message = await queue_message(
+            session, tenant_id=tenant_id, channel=template.channel, to=str(to), template_id=template.id, data=data,
+            language=payload.get("language"), process_id=process.id, scheduled_at=now + timedelta(seconds=schedule.delay_seconds),
+        )
+        message.schedule_id, message.condition = schedule.id, schedule.condition
 
 
 async def cancel_process(session: AsyncSession, *, process_id: int) -> Process:

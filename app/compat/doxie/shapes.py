@@ -156,3 +156,23 @@ def brand(node: dict) -> dict:
         "created_at": node["createdAt"],
         "updated_at": node["updatedAt"],
     }
+
+
+def messaging_schedule(node: dict) -> dict:
+    """A messaging schedule: its owning event, its template (by Doxie template key), when and on which condition."""
+    event, template = node["event"], node["template"]
+    return {
+        "id": node["databaseId"],
+        "name": node["name"],
+        "event_id": event["databaseId"],
+        "event_slug": event["slug"],
+        "event_type": event["type"].lower(),
+        "template": _template_key(template),
+        "template_id": template["databaseId"],
+        "channel": node["channel"].lower(),
+        "delay_seconds": node["delaySeconds"],
+        "condition": node["condition"] and node["condition"].lower(),
+        "active": node["active"],
+        "created_at": node["createdAt"],
+        "updated_at": node["updatedAt"],
+    }
