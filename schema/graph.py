@@ -7,6 +7,7 @@ from strawberry.tools import merge_types
 from schema.brands.mutations import BrandMutations, SenderMutations
 from schema.campaigns.enrollment_mutations import EnrollmentMutations
 from schema.campaigns.mutations import CampaignMutations
+from schema.campaigns.transactional import TransactionalMutations
 from schema.contacts.consents import ConsentMutations
 from schema.contacts.membership import MembershipMutations
 from schema.contacts.mutations import ContactMutations
@@ -23,7 +24,8 @@ Query = merge_types("Query", (RootQuery, TemplateQueries))
 Mutation = merge_types(
     "Mutation",
     (TenantMutations, ContactMutations, TemplateMutations, EventMutations, CampaignMutations, MessagingMutations, WebhookMutations,
-     SenderMutations, MembershipMutations, IdentityMutations, BrandMutations, ConsentMutations, EnrollmentMutations),
+     SenderMutations, MembershipMutations, ConsentMutations, EnrollmentMutations, IdentityMutations,
+     BrandMutations, TransactionalMutations),
 )
 
 schema = strawberry.Schema(

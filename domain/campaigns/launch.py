@@ -192,12 +192,14 @@ def _defer_delivery(session: AsyncSession, ids: list[int], times: list[datetime 
 
 
 async def finish_if_done(session: AsyncSession, *, campaign_ids: set[int]) -> None:
-    """A fully expanded RUNNING campaign with nothing left queued or sending is SENT."""
+    """A fully expanded RUNNING campaign with nothing left queued or sending is SENT (a transactional one
+    stays RUNNING after a bulk send: it keeps accepting sends)."""
     for campaign_id in campaign_ids:
         pending = exists().where(Message.campaign_id == campaign_id, Message.status.in_([MessageStatus.QUEUED, MessageStatus.SENDING]))
         campaign = (
             await session.execute(
                 select(Campaign).where(Campaign.id == campaign_id, Campaign.status == CampaignStatus.RUNNING,
+                                       Campaign.kind != CampaignKind.TRANSACTIONAL,
                                        Campaign.expanded_at.is_not(None), ~pending).with_for_update()
             )
         ).scalar_one_or_none()

@@ -103,7 +103,8 @@ async def update(session: AsyncSession, *, campaign_id: int, changes: dict) -> C
 
 async def delete(session: AsyncSession, *, campaign_id: int) -> None:
     campaign = await get_or_raise(session, Campaign, campaign_id, what="Campaign", field="campaignId")
-    if campaign.status in (CampaignStatus.RUNNING, CampaignStatus.SCHEDULED):
+    idle_transactional = campaign.kind is CampaignKind.TRANSACTIONAL and (campaign.launched_at is None or campaign.expanded_at is not None)
+    if campaign.status in (CampaignStatus.RUNNING, CampaignStatus.SCHEDULED) and not idle_transactional:
         raise InvalidTransition("Cancel a running or scheduled campaign before deleting it", code="CAMPAIGN_ACTIVE", field="campaignId")
     await session.delete(campaign)
     await session.flush()

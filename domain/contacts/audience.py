@@ -13,6 +13,8 @@ OPERATORS = {
     "neq": lambda column, value: column != value,
     "in": lambda column, value: column.in_(list(value)),
     "contains": lambda column, value: column.contains(str(value)),
+    "startswith": lambda column, value: column.istartswith(str(value), autoescape=True),  # case-insensitive
+    "endswith": lambda column, value: column.iendswith(str(value), autoescape=True),
     "exists": lambda column, value: column.is_not(None) if value else column.is_(None),
 }
 

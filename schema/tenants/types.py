@@ -36,6 +36,7 @@ class MessageFilter:
     recipient: str | None = None
     created_after: datetime | None = None
     created_before: datetime | None = None
+    external_ids: list[str] | None = strawberry.field(default=None, description="Any of these externalIds (a Marigold sg_external_id, ...).")
 
 
 @strawberry.type(description="One account: a Doxie tenant (slug), a Contactflow node (uuid), a Marigold organization (slug), an Especial account (accountId).")
@@ -101,11 +102,19 @@ class Tenant(Node):
             query = query.where(models.Sender.channel == channel)
         return await paginate(info, query, model=models.Sender, wrap=Sender.from_model, first=first, after=after, last=last, before=before, offset=offset)
 
-    @strawberry.field
-    async def segments(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None) -> Connection[Segment]:
+    @strawberry.field(description="`name` finds segments by exact name (a Marigold segment apiName).")
+    async def segments(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None, name: str | None = None) -> Connection[Segment]:
 
         query = select(models.Segment).where(models.Segment.tenant_id == self.model.id)
+        if name is not None:
+            query = query.where(models.Segment.name == name)
         return await paginate(info, query, model=models.Segment, wrap=Segment.from_model, first=first, after=after, last=last, before=before)
+
+    @strawberry.field(description="The template with this apiName (Marigold content apiName, Doxie template key), or null.")
+    async def template(self, info: Info, api_name: str) -> Template | None:
+        query = select(models.Template).where(models.Template.tenant_id == self.model.id, models.Template.api_name == api_name)
+        row = (await execute(info.context.session, query)).scalar_one_or_none()
+        return row and Template.from_model(row)
 
     @strawberry.field(description="The campaign with this externalId (Marigold journey apiName, ...), or null; `kind` must match when given.")
     async def campaign(self, info: Info, external_id: str, kind: CampaignKind | None = None) -> Campaign | None:
@@ -194,6 +203,7 @@ class Tenant(Node):
                 filter.recipient is not None and func.lower(m.recipient) == filter.recipient.strip().lower(),
                 filter.created_after is not None and m.created_at >= filter.created_after,
                 filter.created_before is not None and m.created_at < filter.created_before,
+                filter.external_ids is not None and m.external_id.in_(filter.external_ids),
             ]
             query = query.where(*[c for c in conditions if c is not False])
         return await paginate(info, query, model=models.Message, wrap=Message.from_model, first=first, after=after, last=last, before=before, descending=True)
