@@ -13,7 +13,7 @@ from app.state import AppState
 from domain.identity.service import scope_for
 from domain.tenancy import Scope, bind_scope
 from schema.context import Context
-from schema.loaders import Loaders
+from schema.loaders import Loaders, after_pending_reads
 
 
 class GraphQLApp(GraphQL):
@@ -60,4 +60,4 @@ class GraphQLApp(GraphQL):
 async def _close_session(scope) -> None:
     session = scope.get("state", {}).pop("db_session", None)
     if session is not None:
-        await session.close()
+        await after_pending_reads(session, session.close)

@@ -22,6 +22,13 @@ async def execute(session: AsyncSession, statement: Any) -> Result:
         return await session.execute(statement)
 
 
+async def after_pending_reads(session: AsyncSession, finish: Any) -> None:
+    """Roll back or close the session once no sibling field is mid-read: when one field fails, GraphQL
+    returns its error while its siblings may still be running a statement on this session."""
+    async with session.info.setdefault("graphql_lock", asyncio.Lock()):
+        await finish()
+
+
 class ModelLoader(DataLoader):
     """Loads rows of one model by id through the request's scoped session (so a foreign row loads as None)."""
 

@@ -26,7 +26,7 @@ from domain.identity.service import Principal, scope_for
 from domain.tenancy import Scope, bind_scope
 from schema.context import Context
 from schema.graph import schema
-from schema.loaders import Loaders
+from schema.loaders import Loaders, after_pending_reads
 
 MAX_BODY = 1_000_000  # bytes; larger bodies are refused before they are read whole
 
@@ -151,7 +151,7 @@ def build_app(dialect: Dialect, routes: list[CompatRoute], state: AppState, open
                     call = Call(request=request, session=session, principal=principal, settings=state.settings, params=dict(request.path_params))
                     return await route.handler(call)
                 except DomainError as error:
-                    await session.rollback()
+                    await after_pending_reads(session, session.rollback)
                     return dialect.error_response(error)
 
         return handle
