@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import strawberry
+from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.tools import merge_types
 
 from schema.brands.mutations import BrandMutations, SenderMutations
@@ -29,5 +30,8 @@ Mutation = merge_types(
 )
 
 schema = strawberry.Schema(
-    query=Query, mutation=Mutation, types=[cls for cls, _ in NODE_TYPES.values()]
+    query=Query, mutation=Mutation, types=[cls for cls, _ in NODE_TYPES.values()],
+    # Clients (and every compat route) send the same few documents again and again; parsing and
+    # validating them was a quarter of a sendMessage's CPU. Bounded, as any client may send any text.
+    extensions=[lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512)],
 )

@@ -45,6 +45,16 @@ def defer(session: AsyncSession, job: str, *, at: datetime | None = None, delay:
     info["engine"] = session.bind
 
 
+# Jobs that differ only in a list of ids merge into one job of up to MERGED_MAX ids: a burst of
+# single sends becomes a few batches a worker claims, renders and records together.
+MERGEABLE = {"deliver_messages": "message_ids"}
+MERGED_MAX = 100
+
+# Due records committed on one engine, waiting for the flush task running for it. Commits that land
+# while a flush awaits the broker or the database are published together by its next round.
+_pending: dict[tuple[asyncio.AbstractEventLoop, AsyncEngine], list[tuple[int, str, dict]]] = {}
+
+
 @event.listens_for(Session, "after_commit")
 def _publish_after_commit(session: Session) -> None:
     records = session.info.pop("outbox", [])
@@ -57,9 +67,13 @@ def _publish_after_commit(session: Session) -> None:
         loop = asyncio.get_running_loop()
     except RuntimeError:
         return  # no loop (sync use): the relay will publish
-    task = loop.create_task(_publish_now(engine, due))
-    _background.add(task)
-    task.add_done_callback(_background.discard)
+    key = (loop, engine)
+    if key not in _pending:
+        _pending[key] = []
+        task = loop.create_task(_flush(key))
+        _background.add(task)
+        task.add_done_callback(_background.discard)
+    _pending[key].extend(due)
 
 
 @event.listens_for(Session, "after_rollback")
@@ -67,15 +81,48 @@ def _discard(session: Session) -> None:
     session.info.pop("outbox", None)
 
 
-async def _publish_now(engine: AsyncEngine, due: list[tuple[int, str, dict]]) -> None:
-    published = []
-    for record_id, job, kwargs in due:
+async def _flush(key: tuple[asyncio.AbstractEventLoop, AsyncEngine]) -> None:
+    try:
+        while _pending[key]:
+            due, _pending[key] = _pending[key], []
+            await _publish_now(key[1], due)
+    finally:
+        del _pending[key]
+
+
+def coalesce(records: list[tuple[int, str, dict]]) -> list[tuple[list[int], str, dict]]:
+    """(record ids, job, kwargs) to publish for these records, mergeable jobs merged."""
+    jobs: list[tuple[list[int], str, dict]] = []
+    open_merge: dict[str, tuple[list[int], str, dict]] = {}
+    for record_id, job, kwargs in records:
+        ids_field = MERGEABLE.get(job)
+        if ids_field is None or set(kwargs) != {ids_field}:
+            jobs.append(([record_id], job, kwargs))
+            continue
+        merged = open_merge.get(job)
+        if merged is None or len(merged[2][ids_field]) >= MERGED_MAX:
+            merged = open_merge[job] = ([], job, {ids_field: []})
+            jobs.append(merged)
+        merged[0].append(record_id)
+        merged[2][ids_field].extend(kwargs[ids_field])
+    return jobs
+
+
+def _publish(records: list[tuple[int, str, dict]]) -> list[int]:
+    """Publish these records' jobs; the ids of the records published before the broker failed, if it did."""
+    published: list[int] = []
+    for record_ids, job, kwargs in coalesce(records):
         try:
             _publisher(job, kwargs)
         except Exception as exc:  # broker down: the relay retries from the table
-            log.warning("broker unavailable, %d job(s) wait in the outbox: %s", len(due) - len(published), exc)
+            log.warning("broker unavailable, %d job(s) wait in the outbox: %s", len(records) - len(published), exc)
             break
-        published.append(record_id)
+        published.extend(record_ids)
+    return published
+
+
+async def _publish_now(engine: AsyncEngine, due: list[tuple[int, str, dict]]) -> None:
+    published = _publish(due)
     if published:
         try:
             async with engine.begin() as connection:
@@ -102,17 +149,12 @@ async def relay(session: AsyncSession, *, limit: int = 500, grace: timedelta = t
             .with_for_update(skip_locked=True)
         )
     ).scalars().all()
-    published = 0
+    published = set(_publish([(r.id, r.job, r.kwargs) for r in records]))
     for record in records:
-        try:
-            _publisher(record.job, record.kwargs)
-        except Exception as exc:
-            log.warning("relay: broker unavailable (%s); %d job(s) still waiting", exc, len(records) - published)
-            break
-        record.published_at = utcnow()
-        published += 1
+        if record.id in published:
+            record.published_at = utcnow()
     await session.commit()
-    return published
+    return len(published)
 
 
 async def purge_published(session: AsyncSession, *, older_than: timedelta = timedelta(days=1)) -> None:

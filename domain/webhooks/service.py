@@ -114,10 +114,26 @@ async def rotate_secret(session: AsyncSession, *, endpoint_id: int) -> WebhookEn
     return endpoint
 
 
+_SUBSCRIBERS = "webhook_subscribers"  # session.info key: tenant id -> has an active endpoint
+
+
+async def note_subscribers(session: AsyncSession, tenant_ids: set[int]) -> None:
+    """Look up, in one query, which of these tenants have an active endpoint; this session's emits for the
+    others then add no job. A worker notes the tenants of a batch before recording its outcomes, so the
+    common case (no endpoints at all) costs one query per batch instead of one job per message."""
+    with_endpoints = set((await session.execute(
+        select(WebhookEndpoint.tenant_id).where(WebhookEndpoint.tenant_id.in_(tenant_ids), WebhookEndpoint.active.is_(True)).distinct()
+    )).scalars())
+    session.info.setdefault(_SUBSCRIBERS, {}).update({t: t in with_endpoints for t in tenant_ids})
+
+
 def emit(session: AsyncSession, *, tenant_id: int, event: str, payload: dict, process_id: int | None = None) -> None:
-    """Notify the tenant's endpoints of `event` once this transaction commits. Adds one job, runs no query."""
+    """Notify the tenant's endpoints of `event` once this transaction commits. Adds one job, runs no query
+    (and adds none when `note_subscribers` found the tenant has no active endpoint)."""
     if event not in payloads.EVENTS:
         raise ValueError(f"unknown webhook event {event!r}")
+    if session.info.get(_SUBSCRIBERS, {}).get(tenant_id) is False:
+        return
     defer(session, "emit_webhooks", tenant_id=tenant_id, event=event, payload=payload, process_id=process_id)
 
 

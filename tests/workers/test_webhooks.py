@@ -12,8 +12,12 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from sqlalchemy import func, select
 
+from domain.db import create_engine, session_factory
+from domain.outbox.models import OutboxRecord
 from domain.webhooks import signing
+from tests.support.environment import DATABASE_URL
 from tests.support.fixtures import eventually
 
 CREATE = """mutation($input: CreateWebhookEndpointInput!) {
@@ -259,3 +263,25 @@ async def _stays(check, seconds: float = 3.0) -> None:
     while time.monotonic() < deadline:
         assert check()
         await asyncio.sleep(0.2)
+
+
+MESSAGE_STATUS = """query($id: ID!) { node(id: $id) { ... on Message { status } } }"""
+
+
+async def test_a_tenant_without_webhook_endpoints_gets_no_webhook_job_per_sent_message(make_tenant):
+    tenant = await make_tenant()
+    sent = (await tenant.graph(SEND, {"input": {"tenantId": tenant.id, "to": "quiet@example.com", "subject": "s", "text": "t"}}))["sendMessage"]
+    assert sent["userErrors"] == []
+
+    async def status():
+        return (await tenant.graph(MESSAGE_STATUS, {"id": sent["message"]["id"]}))["node"]["status"] == "SENT"
+
+    await eventually(status, timeout=30)
+    engine = create_engine(DATABASE_URL)
+    try:
+        async with session_factory(engine)() as session:
+            webhook_jobs = (await session.execute(select(func.count()).select_from(OutboxRecord).where(
+                OutboxRecord.job == "emit_webhooks", OutboxRecord.kwargs["tenant_id"].as_integer() == tenant.account_id))).scalar_one()
+    finally:
+        await engine.dispose()
+    assert webhook_jobs == 0

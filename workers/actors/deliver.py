@@ -16,6 +16,7 @@ from domain.brands.models import Channel
 from domain.campaigns import launch
 from domain.messaging import delivery
 from domain.messaging.links import Links
+from domain.webhooks import service as webhooks
 from workers.broker import broker  # noqa: F401  (the broker must exist before actors are declared)
 from workers.runtime import send_lock, system_session, tenant_rate_limiter, transport
 from workers.transports import OutgoingEmail, OutgoingSms, TransportError
@@ -29,11 +30,12 @@ async def deliver_messages(message_ids: list[int]) -> None:
     for start in range(0, len(message_ids), CLAIM_BATCH):
         async with system_session() as session:
             messages = await delivery.claim(session, message_ids[start:start + CLAIM_BATCH])
-            await session.commit()  # claimed: no other worker will send these
             if not messages:
+                await session.commit()
                 continue
+            await webhooks.note_subscribers(session, {m.tenant_id for m in messages})
             prepared = await delivery.prepare(session, messages, links=Links(settings.secret_key, settings.public_url))
-            await session.commit()  # rendering failures are recorded
+            await session.commit()  # claimed, so no other worker sends these; rendering failures recorded
             rates = await delivery.send_rates(session, {m.tenant_id for m in messages})
             for item in prepared:
                 if item.content is not None:
