@@ -186,20 +186,15 @@ def user_create(
     email: str = typer.Option(...), password: str = typer.Option(..., prompt=True, hide_input=True),
     tenant: str = typer.Option(..., help="Tenant slug"), role: str = typer.Option("write", help="read, write or admin"),
 ) -> None:
-    """Create a user (or reuse one) and give it a role on a tenant."""
-    from sqlalchemy import select
-
-    from domain.identity.models import User
-    from domain.identity.service import create_user, grant
+    """Create a user (or reuse one, keeping its password) and give it a role on a tenant."""
+    from domain.identity.service import add_member
     from domain.tenants import service as tenants
 
     chosen = _role(role)
 
     async def work(session):
         found = await tenants.find(session, slug=tenant)
-        user = (await session.execute(select(User).where(User.email == email.strip().lower()))).scalar_one_or_none()
-        user = user or await create_user(session, email=email, password=password)
-        await grant(session, user_id=user.id, tenant_id=found.id, role=chosen)
+        user, _ = await add_member(session, tenant_id=found.id, email=email, password=password, role=chosen)
         return user
 
     user = _run(work)

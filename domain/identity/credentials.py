@@ -30,6 +30,8 @@ async def create_api_key(
     """A service account: returns the credential and its `key:secret`, which is never shown again."""
     await get_or_raise(session, Tenant, tenant_id, what="Tenant", field="tenantId")
     _require_admin(session, tenant_id)
+    if expires_at is not None and expires_at.tzinfo is None:
+        raise Invalid("The expiry needs a time zone", code="INVALID_TIME", field="expiresAt")
     if expires_at is not None and expires_at <= utcnow():
         raise Invalid("The expiry must be in the future", code="INVALID_TIME", field="expiresAt")
     key, secret = secrets.token_hex(12), secrets.token_urlsafe(32)

@@ -11,9 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.db import utcnow
-from domain.errors import Conflict, Unauthenticated
+from domain.common import get_or_raise
+from domain.errors import Conflict, Invalid, Unauthenticated
 from domain.identity.models import ApiCredential, CredentialKind, Membership, Role, User
-from domain.tenancy import Scope
+from domain.tenancy import Scope, scope_of
 from domain.tenants.models import Tenant
 from domain.validation import normalize_email
 
@@ -78,6 +79,27 @@ async def grant(session: AsyncSession, *, user_id: int, tenant_id: int, role: Ro
     membership.role = int(role)
     await session.flush()
     return membership
+
+
+MIN_PASSWORD_LENGTH = 8
+
+
+async def add_member(
+    session: AsyncSession, *, tenant_id: int, email: str, role: Role, password: str | None = None, name: str | None = None,
+) -> tuple[User, Membership]:
+    """Give the user with this email a role on a tenant, creating the user (with `password`) when there is none.
+
+    Needs ADMIN on the tenant. An existing user keeps its password: an admin of one tenant never sets the
+    password of a user who may belong to others.
+    """
+    await get_or_raise(session, Tenant, tenant_id, what="Tenant", field="tenantId")
+    scope_of(session).require(tenant_id, Role.ADMIN)
+    user = (await session.execute(select(User).where(User.email == normalize_email(email).lower()))).scalar_one_or_none()
+    if user is None:
+        if not password or len(password) < MIN_PASSWORD_LENGTH:
+            raise Invalid(f"A new user needs a password of at least {MIN_PASSWORD_LENGTH} characters", code="WEAK_PASSWORD", field="password")
+        user = await create_user(session, email=email, password=password, name=name)
+    return user, await grant(session, user_id=user.id, tenant_id=tenant_id, role=role)
 
 
 async def user_principal(session: AsyncSession, *, user_id: int) -> Principal:

@@ -3,7 +3,10 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from datetime import datetime
+
 from domain.identity import credentials
+from domain.identity import service as identity
 from domain.identity.models import Role as DomainRole
 from schema.enums import Role
 from schema.errors import UserError, returns_user_errors
@@ -27,8 +30,65 @@ class CreateApiUserPayload:
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
 
+@strawberry.input(description="A Marigold service account (`X-ApiKey: key:secret`). Needs ADMIN.")
+class CreateApiKeyInput:
+    tenant_id: strawberry.ID
+    role: Role = Role.WRITE
+    endpoints: list[str] | None = strawberry.field(default=None, description='Allowed "METHOD /path" patterns (fnmatch); every route when absent.')
+    expires_at: datetime | None = None
+    description: str | None = None
+
+
+@strawberry.type
+class CreateApiKeyPayload:
+    api_credential: ApiCredential | None = None
+    api_key: str | None = strawberry.field(default=None, description="`key:secret`, shown only here: store it now.")
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input(description="Give a user (found by email, or created with `password`) a role on a tenant. Needs ADMIN.")
+class AddTenantMemberInput:
+    tenant_id: strawberry.ID
+    email: str
+    role: Role = Role.READ
+    password: str | None = strawberry.field(default=None, description="Only for a new user: at least 8 characters. An existing user keeps its own.")
+    name: str | None = None
+
+
+@strawberry.type
+class TenantMember:
+    email: str
+    role: Role
+
+
+@strawberry.type
+class AddTenantMemberPayload:
+    member: TenantMember | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
 @strawberry.type
 class IdentityMutations:
+    @strawberry.mutation(permission_classes=[IsAuthenticated])
+    @returns_user_errors(CreateApiKeyPayload)
+    async def create_api_key(self, info: Info, input: CreateApiKeyInput) -> CreateApiKeyPayload:
+        credential, api_key = await credentials.create_api_key(
+            info.context.session, tenant_id=decode_id(input.tenant_id, "Tenant", field="tenantId"), role=DomainRole(input.role),
+            endpoints=input.endpoints, expires_at=input.expires_at, description=input.description,
+        )
+        await info.context.session.commit()
+        return CreateApiKeyPayload(api_credential=ApiCredential.from_model(credential), api_key=api_key)
+
+    @strawberry.mutation(permission_classes=[IsAuthenticated])
+    @returns_user_errors(AddTenantMemberPayload)
+    async def add_tenant_member(self, info: Info, input: AddTenantMemberInput) -> AddTenantMemberPayload:
+        user, membership = await identity.add_member(
+            info.context.session, tenant_id=decode_id(input.tenant_id, "Tenant", field="tenantId"), email=input.email,
+            role=DomainRole(input.role), password=input.password, name=input.name,
+        )
+        await info.context.session.commit()
+        return AddTenantMemberPayload(member=TenantMember(email=user.email, role=Role(membership.role)))
+
     @strawberry.mutation(permission_classes=[IsAuthenticated])
     @returns_user_errors(CreateApiUserPayload)
     async def create_api_user(self, info: Info, input: CreateApiUserInput) -> CreateApiUserPayload:
