@@ -1,0 +1,224 @@
+"""Isolation sweep: every Especial route the dialect registers (`app.compat.especial.routes.ROUTES`), called with a
+valid token of another account, answers 401/403/404 in the contract's envelope and never returns or changes this
+account's lists, contacts, senders, templates, campaigns or messages.
+
+Each route is called twice by the attacker: naming this account with `account_id` (refused: not an account its
+token may act on), and on its own account with this account's ids in the path (404). Routes that name nothing of
+the victim (lists, creations, the token endpoints) answer the attacker's own data, with nothing of the victim in it.
+Afterwards the victim's data reads the same through GraphQL, and the same request from the victim's own token finds
+its target: the input is valid, what refused the attacker is the isolation.
+"""
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import httpx
+import pytest
+
+from app.compat.especial.routes import ROUTES
+from app.compat.framework import CompatRoute, _path_parameters
+from tests.compat.especial.audience_fixtures import CONTACT, LIST, SENDER, add_contact, add_list, add_sender
+from tests.compat.especial.conftest import EspecialClient, assert_valid
+from tests.compat.especial.test_campaigns import campaign_body
+from tests.compat.especial.test_emails import email_body
+from tests.compat.especial.test_templates import TEMPLATE
+
+STATE = """query($slug: String!) { tenant(slug: $slug) {
+  name active settings
+  lists(first: 100) { nodes { databaseId name settings defaultSender { databaseId }
+    members(first: 100) { nodes { status contact { databaseId email } } } } }
+  contacts(first: 100) { nodes { databaseId email firstName attributes tags interests } }
+  senders(first: 100) { nodes { databaseId name address settings brand } }
+  templates(first: 100) { nodes { databaseId name settings parts { subject html text } } }
+  campaigns(first: 100) { nodes { databaseId name kind status scheduledAt launchedAt options
+    template { databaseId } list { databaseId } sender { databaseId } } }
+  messages(first: 100) { totalCount nodes { databaseId recipient subject } }
+  suppressions(first: 100) { totalCount } } }"""
+PARAMETERS = ("list_id", "contact_id", "sender_id", "template_id", "campaign_id")
+
+
+@dataclass
+class Caller:
+    """A user's client, and a sender of its own account (what a send needs besides the resources it names)."""
+
+    client: EspecialClient
+    sender_id: int
+
+
+@dataclass
+class Victim(Caller):
+    """An account with a sender, a list with a contact, a template, a DRAFT campaign ready to launch, and a sent email."""
+
+    params: dict[str, int] = field(default_factory=dict)  # the routes' path parameters, filled with the victim's ids
+    contact_email: str = ""
+    strings: set[str] = field(default_factory=set)  # identifiers and names that must never reach the attacker
+
+    @property
+    def account_id(self) -> int:
+        return self.client.user.account_id
+
+
+@dataclass(frozen=True)
+class Case:
+    """What to send on a route besides its path: a seed-shaped JSON body, a form, query parameters."""
+
+    body: Callable[[Victim, Caller], Any] | None = None  # (the victim, the caller)
+    form: Callable[[Victim, Caller], dict] | None = None
+    query: Callable[[Victim], dict] | None = None
+    names_victim: bool = False  # the body names a victim resource: refused even on the attacker's own account
+    check: Callable[[Any, Victim, Caller], None] | None = None  # more about the attacker's own answer
+
+
+def _thief() -> str:
+    return f"thief.{secrets.token_hex(4)}@example.com"
+
+
+def _own_accounts_only(body: dict, v: Victim, attacker: Caller) -> None:
+    assert body["accounts"] == [attacker.client.user.account_id], body
+
+
+# Every route that is not a GET or a DELETE has its case here (a body, or none said out loud); GETs and DELETEs
+# without one are swept with their path alone.
+CASES: dict[tuple[str, str], Case] = {
+    ("POST", "/token"): Case(form=lambda v, a: {"username": a.client.user.email, "password": a.client.user.password}, check=_own_accounts_only),
+    ("PUT", "/token"): Case(form=lambda v, a: {"grant_type": "refresh_token", "refresh_token": a.client.refresh_token}, check=_own_accounts_only),
+    ("GET", "/lists"): Case(query=lambda v: {"with_count": "true"}),
+    ("POST", "/lists"): Case(body=lambda v, a: {**LIST, "name": "Intruder list", "default_sender": {"id": str(v.params["sender_id"])}}, names_victim=True),
+    ("PATCH", "/lists/{list_id}"): Case(body=lambda v, a: {"name": "Hijacked", "language": "de_DE"}),
+    ("POST", "/lists/{list_id}/contacts"): Case(body=lambda v, a: {**CONTACT, "email": _thief()}),
+    ("POST", "/lists/{list_id}/import-contacts"): Case(body=lambda v, a: {"import_to": "unsubscribed", "contacts": [{"email": v.contact_email}]}),
+    ("PATCH", "/lists/{list_id}/contacts/{contact_id}"):
+        Case(body=lambda v, a: {"email": _thief(), "custom_attributes": [{"name": "first_name", "value": "Hijacked"}], "tags": ["pwned"]}),
+    ("POST", "/lists/{list_id}/contacts/{contact_id}/unsubscribe"): Case(),
+    ("POST", "/brands/default/senders"): Case(body=lambda v, a: {**SENDER, "email": _thief()}),
+    ("PATCH", "/brands/default/senders/{sender_id}"): Case(body=lambda v, a: {"name": "Hijacked", "language": "fr_FR"}),
+    ("POST", "/emails"): Case(names_victim=True,  # the victim's template (its sender: POST /lists)
+                              body=lambda v, a: email_body(_thief(), a.sender_id, subject="s", template={"id": v.params["template_id"]})),
+    ("POST", "/templates"): Case(body=lambda v, a: TEMPLATE),
+    ("PATCH", "/templates/{template_id}"): Case(body=lambda v, a: {"name": "Hijacked", "content": {"html": "<p>pwned</p>"}}),
+    ("GET", "/campaigns"): Case(query=lambda v: {"filter": f"list_id=={v.params['list_id']}"}),
+    ("POST", "/campaigns"): Case(body=lambda v, a: campaign_body(v.params["list_id"], a.sender_id, name="Intruder"), names_victim=True),  # its list
+    ("PATCH", "/campaigns/{campaign_id}"): Case(body=lambda v, a: {"name": "Hijacked", "reply_to_email": "thief@example.com",
+                                                                   "content": {"html": "<p>pwned</p>"}}),
+    ("POST", "/campaigns/{campaign_id}/send-test"): Case(body=lambda v, a: {"email": _thief()}),
+    ("POST", "/campaigns/{campaign_id}/schedule"): Case(body=lambda v, a: {}),
+    ("POST", "/campaigns/{campaign_id}/reschedule"): Case(body=lambda v, a: {"date": 2_000_000_000}),
+    **{("POST", f"/campaigns/{{campaign_id}}/{action}"): Case() for action in ("unschedule", "suspend", "resume", "cancel", "archive", "unarchive")},
+}
+BODILESS = ("GET", "DELETE")
+
+
+def _route_id(route: CompatRoute) -> str:
+    return f"{route.method} {route.path}"
+
+
+def test_the_sweep_covers_every_registered_route():
+    registered = {(r.method, r.path) for r in ROUTES}
+    assert len(registered) == len(ROUTES) == 41, sorted(registered)  # a new route is swept below: update the count here
+    assert set(CASES) <= registered, f"cases for routes no longer registered: {set(CASES) - registered}"
+    unfilled = {p for r in ROUTES for p in _path_parameters(r.path)} - set(PARAMETERS)
+    assert not unfilled, f"give the victim an id for {unfilled}"
+    without_case = [_route_id(r) for r in ROUTES if r.method not in BODILESS and (r.method, r.path) not in CASES]
+    assert without_case == [], f"give these routes a seed-shaped body (or say they take none) in CASES: {without_case}"
+    assert {_route_id(r) for r in ROUTES if r.access is None} == {"POST /token", "PUT /token"}  # the only routes without a token
+
+
+@pytest.fixture
+async def victim(make_user, login) -> Victim:
+    client = await login(await make_user())
+    marker = secrets.token_hex(4)
+    sender = await add_sender(client, name=f"Victim sender {marker}", email=f"victim.sender.{marker}@example.com")
+    contact_list = await add_list(client, sender["id"], name=f"Victim list {marker}")
+    email = f"victim.{marker}@example.com"
+    contact = await add_contact(client, contact_list["id"], email=email, custom_attributes=[{"name": "first_name", "value": f"Victim{marker}"}])
+    template = await client.post("/templates", json={**TEMPLATE, "name": f"Victim template {marker}",
+                                                     "content": {**TEMPLATE["content"], "subject": f"Victim subject {marker}"}})
+    campaign = await client.post("/campaigns", json=campaign_body(contact_list["id"], int(sender["id"]), name=f"Victim campaign {marker}"))
+    sent = await client.post("/emails", json=email_body(email, int(sender["id"]), subject=f"Victim mail {marker}", text="Private"))
+    assert (template.status_code, campaign.status_code, sent.status_code) == (201, 201, 201), (template.text, campaign.text, sent.text)
+    params = {"list_id": contact_list["id"], "contact_id": contact["id"], "sender_id": int(sender["id"]),
+              "template_id": template.json()["id"], "campaign_id": campaign.json()["id"]}
+    strings = {marker, email, sender["email"], client.user.email, client.user.tenant.slug}
+    return Victim(client=client, sender_id=int(sender["id"]), params=params, contact_email=email, strings=strings)
+
+
+@pytest.fixture
+async def attacker(make_user, login) -> Caller:
+    """A user of another account, with a sender and a list of its own (so its lists are not empty)."""
+    client = await login(await make_user())
+    sender = await add_sender(client)
+    await add_list(client, sender["id"], name="Intruder newsletter")
+    return Caller(client=client, sender_id=int(sender["id"]))
+
+
+async def _state(v: Victim) -> dict:
+    tenant = v.client.user.tenant
+    return (await tenant.graph(STATE, {"slug": tenant.slug}))["tenant"]
+
+
+def _leaks(response: httpx.Response, v: Victim, sent: str) -> list[str]:
+    """The victim's identifiers in the response; an error may echo what the attacker sent itself (`sent`), nothing else."""
+    error = response.status_code >= 400
+    return [s for s in v.strings if s in response.text and not (error and s in sent)]
+
+
+async def _call(caller: Caller, route: CompatRoute, v: Victim, *, account_id: int | None) -> tuple[httpx.Response, str]:
+    case = CASES.get((route.method, route.path), Case())
+    path = route.path.format(**{name: v.params[name] for name in _path_parameters(route.path)})
+    query = {**(case.query(v) if case.query else {}), **({"account_id": str(account_id)} if account_id else {})} or None
+    body = case.body(v, caller) if case.body else None
+    form = case.form(v, caller) if case.form else None
+    response = await caller.client.request(route.method, path, json=body, data=form, params=query)
+    return response, " ".join([path, json.dumps(query), json.dumps(body), json.dumps(form)])
+
+
+def _expect(response: httpx.Response, route: CompatRoute, *, refused: tuple[int, ...] | None, v: Victim, attacker: Caller,
+            sent: str, what: str) -> None:
+    if refused:
+        assert response.status_code in refused, (what, response.status_code, response.text)
+        body = assert_valid(response, route.path, route.method)  # the contract's envelope for that status
+        assert body["detail"], (what, body)
+    else:  # the attacker's own data
+        assert response.status_code < 300, (what, response.status_code, response.text)
+        body = assert_valid(response, route.path, route.method)
+        case = CASES.get((route.method, route.path), Case())
+        if case.check:
+            case.check(body, v, attacker)
+    assert _leaks(response, v, sent) == [], (what, response.text)
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=_route_id)
+async def test_another_accounts_token_is_refused_and_changes_nothing(route: CompatRoute, victim: Victim, attacker: Caller):
+    case = CASES.get((route.method, route.path), Case())
+    names_victim = bool(_path_parameters(route.path)) or case.names_victim
+    tokenless = route.access is None  # the token endpoints: the caller's own credentials, never an account's data
+    before = await _state(victim)
+
+    # The victim's account_id with the attacker's token: not an account this token may act on.
+    response, sent = await _call(attacker, route, victim, account_id=victim.account_id)
+    _expect(response, route, refused=None if tokenless else (401, 403, 404), v=victim, attacker=attacker, sent=sent, what="victim's account_id")
+
+    # The attacker's own account, the victim's ids in the path (or its resources in the body): not found.
+    response, sent = await _call(attacker, route, victim, account_id=None)
+    _expect(response, route, refused=(404,) if names_victim else None, v=victim, attacker=attacker, sent=sent, what="own account")
+
+    assert await _state(victim) == before
+    # The same request from the victim's own token finds its target and passes validation (a conflict with the target's
+    # state, a campaign move or a sender still in use, is a 400): what refused it above is the isolation, not the input.
+    response, _ = await _call(victim, route, victim, account_id=None)
+    assert response.status_code < 300 or response.status_code == 400, ("the victim itself", response.status_code, response.text)
+
+
+async def test_an_own_campaign_is_not_rendered_for_another_accounts_contact(victim: Victim, attacker: Caller):
+    own = await attacker.client.post("/campaigns", json=campaign_body(None, attacker.sender_id, name="Intruder",
+                                                                        content={"subject": "Hi", "html": "<p>{{ first_name }} {{ email }}</p>"}))
+    assert own.status_code == 201, own.text
+
+    response = await attacker.client.get(f"/campaigns/{own.json()['id']}/render", params={"contact_id": victim.params["contact_id"]})
+
+    assert response.status_code == 404, response.text
+    assert assert_valid(response, "/campaigns/{campaign_id}/render", "GET")["detail"][0]["loc"] == ["body", "contact_id"]
+    assert _leaks(response, victim, sent="") == []
