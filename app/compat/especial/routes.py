@@ -4,7 +4,7 @@ from __future__ import annotations
 from starlette.responses import JSONResponse
 
 from app.auth import issue_user_tokens, refresh_user_id
-from app.compat.especial import audience, messaging
+from app.compat.especial import audience, logs, messaging, suppressions
 from app.compat.framework import Call, CompatRoute
 from domain.errors import Invalid
 from domain.identity.service import password_principal, user_principal
@@ -46,5 +46,6 @@ TOKEN_ROUTES = [
     CompatRoute("PUT", "/token", refresh_token, None, "Refresh a token"),
 ]
 
-# Each context keeps its routes in its own module (audience: lists, contacts, senders; messaging: templates, campaigns, emails).
-ROUTES = [*TOKEN_ROUTES, *audience.ROUTES, *messaging.ROUTES]
+# Each context keeps its routes in its own module (audience: lists, contacts, senders; messaging: templates, campaigns, emails;
+# suppressions: suppressed emails; logs: email activity logs).
+ROUTES = [*TOKEN_ROUTES, *audience.ROUTES, *messaging.ROUTES, *suppressions.ROUTES, *logs.ROUTES]

@@ -1,6 +1,6 @@
 """Isolation sweep: every Especial route the dialect registers (`app.compat.especial.routes.ROUTES`), called with a
 valid token of another account, answers 401/403/404 in the contract's envelope and never returns or changes this
-account's lists, contacts, senders, templates, campaigns or messages.
+account's lists, contacts, senders, templates, campaigns, messages or suppressed emails.
 
 Each route is called twice by the attacker: naming this account with `account_id` (refused: not an account its
 token may act on), and on its own account with this account's ids in the path (404). Routes that name nothing of
@@ -37,7 +37,7 @@ STATE = """query($slug: String!) { tenant(slug: $slug) {
     template { databaseId } list { databaseId } sender { databaseId } } }
   messages(first: 100) { totalCount nodes { databaseId recipient subject } }
   suppressions(first: 100) { totalCount } } }"""
-PARAMETERS = ("list_id", "contact_id", "sender_id", "template_id", "campaign_id")
+PARAMETERS = ("list_id", "contact_id", "sender_id", "template_id", "campaign_id", "email")
 
 
 @dataclass
@@ -50,9 +50,9 @@ class Caller:
 
 @dataclass
 class Victim(Caller):
-    """An account with a sender, a list with a contact, a template, a DRAFT campaign ready to launch, and a sent email."""
+    """An account with a sender, a list with a contact, a template, a DRAFT campaign ready to launch, a sent email and a suppressed one."""
 
-    params: dict[str, int] = field(default_factory=dict)  # the routes' path parameters, filled with the victim's ids
+    params: dict[str, Any] = field(default_factory=dict)  # the routes' path parameters, filled with the victim's ids (and a suppressed email)
     contact_email: str = ""
     strings: set[str] = field(default_factory=set)  # identifiers and names that must never reach the attacker
 
@@ -107,6 +107,9 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", "/campaigns/{campaign_id}/schedule"): Case(body=lambda v, a: {}),
     ("POST", "/campaigns/{campaign_id}/reschedule"): Case(body=lambda v, a: {"date": 2_000_000_000}),
     **{("POST", f"/campaigns/{{campaign_id}}/{action}"): Case() for action in ("unschedule", "suspend", "resume", "cancel", "archive", "unarchive")},
+    ("GET", "/suppressed-emails"): Case(query=lambda v: {"with_count": "true"}),
+    ("POST", "/suppressed-emails"): Case(body=lambda v, a: {"email": _thief()}),
+    ("GET", "/logs/emails"): Case(query=lambda v: {"log_type": "all", "with_count": "true"}),
 }
 BODILESS = ("GET", "DELETE")
 
@@ -117,7 +120,7 @@ def _route_id(route: CompatRoute) -> str:
 
 def test_the_sweep_covers_every_registered_route():
     registered = {(r.method, r.path) for r in ROUTES}
-    assert len(registered) == len(ROUTES) == 41, sorted(registered)  # a new route is swept below: update the count here
+    assert len(registered) == len(ROUTES) == 45, sorted(registered)  # a new route is swept below: update the count here
     assert set(CASES) <= registered, f"cases for routes no longer registered: {set(CASES) - registered}"
     unfilled = {p for r in ROUTES for p in _path_parameters(r.path)} - set(PARAMETERS)
     assert not unfilled, f"give the victim an id for {unfilled}"
@@ -138,10 +141,12 @@ async def victim(make_user, login) -> Victim:
                                                      "content": {**TEMPLATE["content"], "subject": f"Victim subject {marker}"}})
     campaign = await client.post("/campaigns", json=campaign_body(contact_list["id"], int(sender["id"]), name=f"Victim campaign {marker}"))
     sent = await client.post("/emails", json=email_body(email, int(sender["id"]), subject=f"Victim mail {marker}", text="Private"))
-    assert (template.status_code, campaign.status_code, sent.status_code) == (201, 201, 201), (template.text, campaign.text, sent.text)
+    suppressed = await client.post("/suppressed-emails", json={"email": f"victim.suppressed.{marker}@example.com"})
+    assert (template.status_code, campaign.status_code, sent.status_code, suppressed.status_code) == (201, 201, 201, 201), (
+        template.text, campaign.text, sent.text, suppressed.text)
     params = {"list_id": contact_list["id"], "contact_id": contact["id"], "sender_id": int(sender["id"]),
-              "template_id": template.json()["id"], "campaign_id": campaign.json()["id"]}
-    strings = {marker, email, sender["email"], client.user.email, client.user.tenant.slug}
+              "template_id": template.json()["id"], "campaign_id": campaign.json()["id"], "email": suppressed.json()["email"]}
+    strings = {marker, email, sender["email"], client.user.email, client.user.tenant.slug, suppressed.json()["email"]}
     return Victim(client=client, sender_id=int(sender["id"]), params=params, contact_email=email, strings=strings)
 
 
