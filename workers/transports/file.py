@@ -27,7 +27,7 @@ class FileTransport:
         self.directory = Path(directory)
 
     async def send_email(self, mail: OutgoingEmail) -> str:
-        data = render_or_reject(mail).as_bytes()
+        data = render_or_reject(mail).data
         try:
             # File I/O would block the worker's event loop.
             await asyncio.to_thread(self._write, self._file_name(mail.message_id), data)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from email.message import EmailMessage
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import aiosmtplib
 
-from .base import OutgoingEmail, OutgoingSms, TransportError, no_sms_provider, render_or_reject
+from .base import OutgoingEmail, OutgoingSms, TransportError, WireEmail, no_sms_provider, render_or_reject
 
 DEFAULT_TIMEOUT = 30.0
 
@@ -81,11 +80,10 @@ class SmtpTransport:
         return f"SmtpTransport(host={self.host!r}, port={self.port}, username={self.username!r})"
 
     async def send_email(self, mail: OutgoingEmail) -> str:
-        message = render_or_reject(mail)
-        sender, recipients = _envelope(message)
+        wire = render_or_reject(mail)
         async with self._lock:
             try:
-                await self._deliver(message, sender, recipients)
+                await self._deliver(wire)
             except (aiosmtplib.SMTPException, OSError, asyncio.TimeoutError, ValueError) as exc:
                 if not isinstance(exc, (aiosmtplib.SMTPResponseException,
                                         aiosmtplib.SMTPRecipientsRefused)):
@@ -108,11 +106,11 @@ class SmtpTransport:
                 except (aiosmtplib.SMTPException, OSError, asyncio.TimeoutError):
                     client.close()  # server gone or rude: just drop the socket
 
-    async def _deliver(self, message: EmailMessage, sender: str, recipients: list[str]) -> None:
+    async def _deliver(self, wire: WireEmail) -> None:
         reused = self._client is not None and self._client.is_connected
         client = await self._connection()
         try:
-            await client.send_message(message, sender=sender, recipients=recipients)
+            await client.sendmail(wire.sender, wire.recipients, wire.data)
         except aiosmtplib.SMTPServerDisconnected:
             # A pooled connection the server dropped while idle is only noticed
             # on use. Retry once on a fresh one; a new connection failing is real.
@@ -120,7 +118,7 @@ class SmtpTransport:
                 raise
             self._drop()
             client = await self._connection()
-            await client.send_message(message, sender=sender, recipients=recipients)
+            await client.sendmail(wire.sender, wire.recipients, wire.data)
 
     async def _connection(self) -> aiosmtplib.SMTP:
         if self._client is None or not self._client.is_connected:
@@ -142,20 +140,6 @@ class SmtpTransport:
         if self._client is not None:
             self._client.close()
             self._client = None
-
-
-def _envelope(message: EmailMessage) -> tuple[str, list[str]]:
-    """Envelope addresses from the parsed From/To headers ("Name <a@b>" -> "a@b")."""
-
-    def addresses(header: str) -> list[str]:
-        found = message[header].addresses if message[header] is not None else ()
-        if not found or any(not (a.username and a.domain) for a in found):
-            raise TransportError(
-                f"invalid {header} address: {str(message[header])!r}", permanent=True
-            )
-        return [a.addr_spec for a in found]
-
-    return addresses("From")[0], addresses("To")
 
 
 def _classify(exc: BaseException) -> TransportError:
