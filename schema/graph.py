@@ -16,6 +16,7 @@ from schema.events.mutations import EventMutations
 from schema.identity.mutations import IdentityMutations
 from schema.messaging.mutations import MessagingMutations
 from schema.queries import NODE_TYPES, Query as RootQuery
+from schema.templates.dictionaries import DictionaryMutations
 from schema.templates.mutations import TemplateMutations
 from schema.templates.queries import TemplateQueries
 from schema.tenants.mutations import TenantMutations
@@ -26,7 +27,7 @@ Mutation = merge_types(
     "Mutation",
     (TenantMutations, ContactMutations, TemplateMutations, EventMutations, CampaignMutations, MessagingMutations, WebhookMutations,
      SenderMutations, MembershipMutations, ConsentMutations, EnrollmentMutations, IdentityMutations,
-     BrandMutations, TransactionalMutations),
+     BrandMutations, TransactionalMutations, DictionaryMutations),
 )
 
 schema = strawberry.Schema(

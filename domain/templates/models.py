@@ -63,3 +63,4 @@ class Dictionary(TenantScoped, Timestamped, Base):
     api_name: Mapped[str] = mapped_column(String(200))
     # {"label_key": {"en": "Hello", "de": "Hallo"}}; exposed to templates as `t.label_key`.
     entries: Mapped[dict] = mapped_column(default=dict)
+    settings: Mapped[dict] = mapped_column(default=dict)  # description, tags (never labels: those are `entries`)

@@ -37,14 +37,17 @@ def _build_parts(parts: list[dict], channel: Channel) -> list[TemplatePart]:
 async def create(
     session: AsyncSession, *, tenant_id: int, name: str, channel: Channel = Channel.EMAIL, parts: list[dict],
     api_name: str | None = None, default_language: str | None = None, sender_id: int | None = None, settings: dict | None = None,
+    dictionary_id: int | None = None,
 ) -> Template:
     await get_or_raise(session, Tenant, tenant_id, what="Tenant", field="tenantId")
+    await _check_dictionary(session, tenant_id=tenant_id, dictionary_id=dictionary_id)
     if not parts:
         raise Invalid("A template needs at least one part", code="REQUIRED", field="parts")
     built = _build_parts(parts, channel)
     template = Template(
         tenant_id=tenant_id, name=require_text(name, field="name"), channel=channel, api_name=api_name,
         default_language=default_language or built[0].language, sender_id=sender_id, settings=settings or {}, parts=built,
+        dictionary_id=dictionary_id,
     )
     session.add(template)
     await _flush(session)
@@ -60,6 +63,8 @@ async def update(session: AsyncSession, *, template_id: int, changes: dict) -> T
         template.parts = _merge_parts(template.parts, _build_parts(parts, changes.get("channel", template.channel)))
     if "name" in changes:
         changes["name"] = require_text(changes["name"], field="name")
+    if "dictionary_id" in changes:
+        await _check_dictionary(session, tenant_id=template.tenant_id, dictionary_id=changes["dictionary_id"])
     apply_changes(template, changes)
     await _flush(session)
     return template
@@ -79,6 +84,15 @@ def _merge_parts(current: list[TemplatePart], built: list[TemplatePart]) -> list
             setattr(row, name, getattr(part, name))
         merged.append(row)
     return merged
+
+
+async def _check_dictionary(session: AsyncSession, *, tenant_id: int, dictionary_id: int | None) -> None:
+    """A template translates labels from a dictionary of its own tenant only."""
+    if dictionary_id is None:
+        return
+    dictionary = await get_or_raise(session, Dictionary, dictionary_id, what="Dictionary", field="dictionaryId")
+    if dictionary.tenant_id != tenant_id:
+        raise Invalid("A dictionary of another tenant cannot be used", code="TENANT_MISMATCH", field="dictionaryId")
 
 
 async def delete(session: AsyncSession, *, template_id: int) -> None:

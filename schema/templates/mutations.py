@@ -32,6 +32,7 @@ class CreateTemplateInput:
     api_name: str | None = None
     default_language: str | None = None
     settings: JSON | None = None
+    dictionary_id: strawberry.ID | None = strawberry.field(default=None, description="A dictionary of the same tenant: its labels render as `{{ t.<label> }}`.")
 
 
 @strawberry.input
@@ -42,6 +43,7 @@ class UpdateTemplateInput:
     default_language: str | None = strawberry.UNSET
     parts: list[TemplatePartInput] | None = strawberry.UNSET
     settings: JSON | None = strawberry.UNSET
+    dictionary_id: strawberry.ID | None = strawberry.field(default=strawberry.UNSET, description="null unlinks the dictionary.")
 
 
 @strawberry.type
@@ -63,6 +65,7 @@ class TemplateMutations:
             info.context.session, tenant_id=decode_id(input.tenant_id, "Tenant", field="tenantId"), name=input.name,
             channel=input.channel, parts=_parts(input.parts), api_name=input.api_name,
             default_language=input.default_language, settings=input.settings,
+            dictionary_id=decode_id(input.dictionary_id, "Dictionary", field="dictionaryId"),
         )
         await info.context.session.commit()
         return TemplatePayload(template=Template.from_model(template))
@@ -75,6 +78,8 @@ class TemplateMutations:
             changes["parts"] = _parts(changes["parts"])
         if changes.get("settings", {}) is None:
             changes["settings"] = {}
+        if "dictionary_id" in changes:
+            changes["dictionary_id"] = decode_id(changes["dictionary_id"], "Dictionary", field="dictionaryId")
         template = await service.update(info.context.session, template_id=decode_id(input.id, "Template", field="id"), changes=changes)
         await info.context.session.commit()
         return TemplatePayload(template=Template.from_model(template))

@@ -25,6 +25,46 @@ class TemplatePart:
     headers: JSON
 
 
+@strawberry.type(description="One label of a dictionary and its text in each language.")
+class DictionaryLabel:
+    label: str
+    translations: JSON = strawberry.field(description="{language: text}, e.g. {\"en\": \"Hello\", \"de\": \"Hallo\"}.")
+
+
+@strawberry.type(description="Translated labels (a Marigold dictionary); a template linked to it renders `{{ t.<label> }}` in the part's language.")
+class Dictionary(Node):
+    model: strawberry.Private[models.Dictionary]
+    name: str
+    api_name: str
+    created_at: datetime
+    updated_at: datetime
+
+    @strawberry.field
+    def description(self) -> str | None:
+        return (self.model.settings or {}).get("description")
+
+    @strawberry.field
+    def tags(self) -> list[str]:
+        return list((self.model.settings or {}).get("tags") or [])
+
+    @strawberry.field(description="Labels sorted by name; `search` keeps those whose name or a translation contains it (case-insensitive).")
+    def labels(self, search: str | None = None) -> list[DictionaryLabel]:
+        needle = (search or "").lower()
+        found = []
+        for label in sorted(self.model.entries or {}):
+            translations = self.model.entries[label]
+            if not isinstance(translations, dict):
+                continue
+            if needle and needle not in label.lower() and not any(needle in str(text).lower() for text in translations.values()):
+                continue
+            found.append(DictionaryLabel(label=label, translations=translations))
+        return found
+
+    @strawberry.field
+    async def tenant(self, info: Info) -> TenantRef:
+        return await load_tenant(info, self.model.tenant_id)
+
+
 @strawberry.type
 class Template(Node):
     model: strawberry.Private[models.Template]
@@ -46,3 +86,10 @@ class Template(Node):
     @strawberry.field
     async def tenant(self, info: Info) -> TenantRef:
         return await load_tenant(info, self.model.tenant_id)
+
+    @strawberry.field(description="Where `{{ t.<label> }}` takes its translations from.")
+    async def dictionary(self, info: Info) -> Dictionary | None:
+        if self.model.dictionary_id is None:
+            return None
+        row = await info.context.loaders.load(models.Dictionary, self.model.dictionary_id)
+        return row and Dictionary.from_model(row)

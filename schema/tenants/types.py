@@ -4,7 +4,7 @@ from uuid import UUID
 from datetime import datetime
 
 import strawberry
-from sqlalchemy import and_, func, not_, or_, select
+from sqlalchemy import String, and_, cast, func, not_, or_, select
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
@@ -24,7 +24,7 @@ from schema.messaging.types import Message, Process
 from schema.ids import decode_id
 from schema.loaders import execute
 from schema.relay import Connection, Node, paginate
-from schema.templates.types import Template
+from schema.templates.types import Dictionary, Template
 from schema.webhooks.types import WebhookEndpoint
 
 
@@ -115,6 +115,23 @@ class Tenant(Node):
         query = select(models.Template).where(models.Template.tenant_id == self.model.id, models.Template.api_name == api_name)
         row = (await execute(info.context.session, query)).scalar_one_or_none()
         return row and Template.from_model(row)
+
+    @strawberry.field(description="The dictionary with this apiName (a Marigold dictionary api_name), or null.")
+    async def dictionary(self, info: Info, api_name: str) -> Dictionary | None:
+        d = models.Dictionary
+        row = (await execute(info.context.session, select(d).where(d.tenant_id == self.model.id, d.api_name == api_name))).scalar_one_or_none()
+        return row and Dictionary.from_model(row)
+
+    @strawberry.field(description="Dictionaries of translated labels; `search` keeps those whose name, apiName, description or a tag contains it (case-insensitive); `offset` skips that many first.")
+    async def dictionaries(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None,
+                           search: str | None = None, offset: int | None = None) -> Connection[Dictionary]:
+        d = models.Dictionary
+        query = select(d).where(d.tenant_id == self.model.id)
+        if search:
+            pattern = "%" + search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            fields = (d.name, d.api_name, d.settings["description"].as_string(), cast(d.settings["tags"], String))
+            query = query.where(or_(*(func.lower(f).like(pattern, escape="\\") for f in fields)))
+        return await paginate(info, query, model=d, wrap=Dictionary.from_model, first=first, after=after, last=last, before=before, offset=offset)
 
     @strawberry.field(description="The campaign with this externalId (Marigold journey apiName, ...), or null; `kind` must match when given.")
     async def campaign(self, info: Info, external_id: str, kind: CampaignKind | None = None) -> Campaign | None:

@@ -1,5 +1,5 @@
-"""Marigold journeys onto campaigns: the journey list, and single-batch journeys (kind SINGLE_BATCH,
-`api_name` = Campaign.externalId).
+"""Marigold journeys onto campaigns: the journey list, single-batch journeys (kind SINGLE_BATCH,
+`api_name` = Campaign.externalId), and get / delete of AB and recurring journeys.
 
 A journey's audience: its message's `audience_api_name` names a contact list, `segment_api_name` a
 segment (both by name), and `audience_filter` is read into audience rules (kept verbatim in options).
@@ -286,6 +286,25 @@ async def trigger_single_batch(call: Call) -> JSONResponse:
     return answer(campaign, errors)
 
 
+def kind_routes(path: str, kind: str, label: str) -> list[CompatRoute]:
+    """Get and delete for a journey kind that is made elsewhere (AB_TEST, RECURRING campaigns): found by
+    api name within that kind only, so another kind's journey of the same name is not found here."""
+
+    async def get_journey(call: Call) -> JSONResponse:
+        campaign = await journey_of(call, kind)
+        return JSONResponse({**shapes.journey_base(campaign), "name": campaign["name"],
+                             "description": (campaign["options"] or {}).get("description")})
+
+    async def delete_journey(call: Call) -> JSONResponse:
+        campaign = await journey_of(call, kind)
+        await call.graphql(DELETE, {"id": campaign["id"]})
+        return JSONResponse(shapes.result("The journey has been deleted successfully"))
+
+    get_journey.__name__, delete_journey.__name__ = f"get_{path}_journey", f"delete_{path}_journey"
+    return [CompatRoute("GET", f"{BASE}/{path}/{{api_name}}", get_journey, Role.READ, f"Get {label} journey"),
+            CompatRoute("DELETE", f"{BASE}/{path}/{{api_name}}", delete_journey, Role.WRITE, f"Delete {label} journey")]
+
+
 BASE = "/Portal/Api/organizations/{organization}/journeys"
 ROUTES = [
     CompatRoute("GET", BASE, list_journeys, Role.READ, "list journeys"),
@@ -299,4 +318,6 @@ ROUTES = [
     CompatRoute("POST", f"{BASE}/singlebatch/{{api_name}}/cancel", cancel_single_batch, Role.WRITE, "Cancel a journey"),
     CompatRoute("POST", f"{BASE}/singlebatch/{{api_name}}/launch", launch_single_batch, Role.WRITE, "Launch a single batch journey"),
     CompatRoute("POST", f"{BASE}/singlebatch/{{api_name}}/trigger", trigger_single_batch, Role.WRITE, "Trigger single batch journey"),
+    *kind_routes("ab", "AB_TEST", "AB"),
+    *kind_routes("recurring", "RECURRING", "recurring"),
 ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from starlette.responses import JSONResponse
 
 from app.compat.framework import Call, CompatRoute
-from app.compat.marigold import content, journeys, shapes, transactional
+from app.compat.marigold import content, dictionaries, journeys, shapes, transactional
 from app.compat.marigold.organization import ORGANIZATION, organization
 from domain.identity.models import Role
 
@@ -36,4 +36,4 @@ ORGANIZATION_ROUTES = [
     CompatRoute("GET", "/Portal/Api/organizations/{organization}", get_organization, Role.READ, "Get an organization"),
 ]
 
-ROUTES = [*ORGANIZATION_ROUTES, *content.ROUTES, *journeys.ROUTES, *transactional.ROUTES]
+ROUTES = [*ORGANIZATION_ROUTES, *content.ROUTES, *dictionaries.ROUTES, *journeys.ROUTES, *transactional.ROUTES]

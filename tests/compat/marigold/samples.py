@@ -86,3 +86,24 @@ def transactional_item(**changes) -> dict:
     }
     item.update(changes)
     return {k: v for k, v in item.items() if v is not None}
+
+
+def dictionary(**changes) -> dict:
+    """POST dictionaries."""
+    body = {"api_name": "dictionary_1", "name": "Email Message", "description": None, "tags": None, "organizations": None}
+    body.update(changes)
+    return body
+
+
+def dictionary_update(**changes) -> dict:
+    """PUT dictionaries/{api_name} (the seed's sample names two organizations; a dictionary belongs to one here)."""
+    body = {"api_name": "dictionary_1", "description": "Description for the dictionary.", "tags": ["addresses", "footer", "email", "holiday"]}
+    body.update(changes)
+    return body
+
+
+def label(**changes) -> dict:
+    """POST dictionaries/{api_name}/labels, and the body of PUT .../labels/{label}."""
+    body = {"label": "label_1", "translations": {"EN": "Label1_English", "DE": "Label1_Dutch"}}
+    body.update(changes)
+    return body

@@ -33,6 +33,9 @@ class Marigold:
     async def post(self, path: str, json: Any = None, **kwargs) -> httpx.Response:
         return await self.request("POST", path, json, **kwargs)
 
+    async def put(self, path: str, json: Any = None, **kwargs) -> httpx.Response:
+        return await self.request("PUT", path, json, **kwargs)
+
     async def delete(self, path: str, **kwargs) -> httpx.Response:
         return await self.request("DELETE", path, **kwargs)
 

@@ -3,13 +3,14 @@ envelope, and never reads or changes this organization's content, journeys, cont
 import pytest
 
 from tests.compat.marigold import samples
-from tests.compat.marigold.support import assert_envelope, audience_list, transactional_journey
+from tests.compat.marigold.support import CREATE_CAMPAIGN, assert_envelope, audience_list, ok, transactional_journey
 
 STATE = """query($slug: String!) { tenant(slug: $slug) {
   templates(first: 100) { nodes { apiName settings } }
   campaigns(first: 100) { nodes { externalId status name options } }
   contacts(first: 100) { nodes { email firstName attributes } }
-  messages(first: 100) { nodes { databaseId status } } } }"""
+  messages(first: 100) { nodes { databaseId status } }
+  dictionaries(first: 100) { nodes { apiName name description tags labels { label translations } } } } }"""
 
 ROUTES = [
     ("GET", "", None),
@@ -23,6 +24,15 @@ ROUTES = [
     ("DELETE", "/content/message_1", None),
     ("GET", "/content/message_1/lockstate", None),
     ("POST", "/content/message_1/unlock", None),
+    ("GET", "/dictionaries", None),
+    ("POST", "/dictionaries", samples.dictionary(api_name="intruder")),
+    ("GET", "/dictionaries/dictionary_1", None),
+    ("PUT", "/dictionaries/dictionary_1", samples.dictionary_update(description="Hacked")),
+    ("DELETE", "/dictionaries/dictionary_1", None),
+    ("GET", "/dictionaries/dictionary_1/labels", None),
+    ("POST", "/dictionaries/dictionary_1/labels", samples.label(label="intruder")),
+    ("PUT", "/dictionaries/dictionary_1/labels/label_1", samples.label(translations={"EN": "Hacked"})),
+    ("DELETE", "/dictionaries/dictionary_1/labels/label_1", None),
     ("GET", "/journeys", None),
     ("GET", "/journeys/singlebatch", None),
     ("POST", "/journeys/singlebatch", samples.single_batch(api_name="intruder", launch_state="launch", segment_api_name=None)),
@@ -34,6 +44,10 @@ ROUTES = [
     ("POST", "/journeys/singlebatch/batch_1/cancel", None),
     ("POST", "/journeys/singlebatch/batch_1/launch", {"launch_state": "launch", "scheduling": {"launch_date": "2023-12-15T10:11:17.9968156Z"}}),
     ("POST", "/journeys/singlebatch/batch_1/trigger", {"journey": samples.journey(api_name="batch_1", segment_api_name=None, name="Renamed")}),
+    ("GET", "/journeys/ab/ab_1", None),
+    ("DELETE", "/journeys/ab/ab_1", None),
+    ("GET", "/journeys/recurring/recurring_1", None),
+    ("DELETE", "/journeys/recurring/recurring_1", None),
     ("GET", "/journeys/transactional", None),
     ("GET", "/journeys/transactional/order", None),
     ("DELETE", "/journeys/transactional/order", None),
@@ -48,8 +62,13 @@ ROUTES = [
 
 @pytest.fixture
 async def victim(marigold_org):
-    """An organization with content, a draft single batch, a transactional journey, a contact and one sent message."""
+    """An organization with content, a draft single batch, AB and recurring journeys, a transactional journey, a
+    dictionary with a label, a contact and one sent message."""
     org = await marigold_org()
+    assert (await org.api.post("/dictionaries", samples.dictionary())).status_code == 201
+    assert (await org.api.post("/dictionaries/dictionary_1/labels", samples.label())).status_code == 201
+    for api_name, kind in (("ab_1", "AB_TEST"), ("recurring_1", "RECURRING")):
+        await ok(org, CREATE_CAMPAIGN, "createCampaign", {"tenantId": org.tenant.id, "name": api_name, "kind": kind, "externalId": api_name})
     await audience_list(org, "audience_1", [{"email": "victim@example.com", "firstName": "Vic"}])
     assert (await org.api.post("/content/message", samples.email())).status_code == 201
     assert (await org.api.post("/journeys/singlebatch", samples.single_batch(api_name="batch_1", launch_state="none", segment_api_name=None))).status_code == 201
@@ -81,6 +100,10 @@ async def test_another_organizations_names_and_ids_are_unknown_on_its_own_path(v
 
     assert_envelope(await intruder.api.get("/content/message_1"), 404, "NotFound")
     assert_envelope(await intruder.api.get("/journeys/singlebatch/batch_1"), 404, "NotFound")
+    assert_envelope(await intruder.api.get("/dictionaries/dictionary_1"), 404, "NotFound")
+    assert_envelope(await intruder.api.get("/journeys/ab/ab_1"), 404, "NotFound")
+    assert_envelope(await intruder.api.delete("/journeys/recurring/recurring_1"), 404, "NotFound")
+    assert (await intruder.api.get("/dictionaries")).json() == {"dictionaries": []}
     assert_envelope(await intruder.api.post("/journeys/transactional/order/send", {"items": samples.transactional_item()}), 404, "NotFound")
     assert_envelope(await intruder.api.get(f"/journeys/transactional/status/{message_id}"), 404, "NotFound")
     assert (await intruder.api.post("/journeys/transactional/status", {"ids": [message_id]})).json() == []
