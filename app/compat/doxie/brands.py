@@ -13,11 +13,11 @@ from __future__ import annotations
 from starlette.responses import JSONResponse
 
 from app.compat.doxie import shapes
-from app.compat.doxie.common import id_param, ok, page_of, pagination, paging, require_tenant, tenant_id
+from app.compat.doxie.common import node_of_tenant, ok, page_of, pagination, paging, require_tenant, tenant_id
 from app.compat.framework import Call, CompatRoute
-from domain.errors import Invalid, NotFound
+from domain.errors import Invalid
 from domain.identity.models import Role
-from schema.relay import to_global_id
+
 
 FIELDS = "id databaseId slug name settings createdAt updatedAt tenant { id } senders { channel address }"
 LIST = f"""
@@ -60,12 +60,7 @@ def _addresses(value: object, field: str) -> list[str]:
 
 
 async def _brand(call: Call, param: str = "id") -> dict:
-    raw = id_param(call, param, "Brand")
-    data = await call.graphql(FIND, {"slug": call.params["tenant"], "id": to_global_id("Brand", raw)})
-    tenant = require_tenant(call, data["tenant"])
-    if not data["node"] or data["node"]["tenant"]["id"] != tenant["id"]:
-        raise NotFound(f"Brand {raw} not found", code="BRAND_NOT_FOUND", field=param)
-    return data["node"]
+    return await node_of_tenant(call, FIND, param=param, type_name="Brand", what="Brand", code="BRAND_NOT_FOUND")
 
 
 async def list_brands(call: Call) -> JSONResponse:

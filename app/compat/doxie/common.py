@@ -7,6 +7,7 @@ from typing import Any
 from starlette.responses import JSONResponse
 
 from app.compat.framework import Call
+from schema.relay import to_global_id
 from domain.errors import Invalid, NotFound
 
 TENANT = """query Tenant($slug: String!) { tenant(slug: $slug) { id } }"""
@@ -52,6 +53,17 @@ def id_param(call: Call, name: str, what: str) -> int:
     if not raw.isdigit() or len(raw) > 18:
         raise NotFound(f"{what} {raw} not found", code="NOT_FOUND", field=name)
     return int(raw)
+
+
+async def node_of_tenant(call: Call, find: str, *, param: str, type_name: str, what: str, code: str) -> dict:
+    """The node the path's `param` names, run through `find` (which selects `tenant { id }` and `node`), when it
+    belongs to the tenant in the path; anything else is not found."""
+    raw = id_param(call, param, what)
+    data = await call.graphql(find, {"slug": call.params["tenant"], "id": to_global_id(type_name, raw)})
+    tenant = require_tenant(call, data["tenant"])
+    if not data["node"] or data["node"]["tenant"]["id"] != tenant["id"]:
+        raise NotFound(f"{what} {raw} not found", code=code, field=param)
+    return data["node"]
 
 
 def paging(call: Call) -> tuple[int, int]:

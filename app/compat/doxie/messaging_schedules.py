@@ -16,9 +16,9 @@ from __future__ import annotations
 from starlette.responses import JSONResponse
 
 from app.compat.doxie import shapes
-from app.compat.doxie.common import id_param, ok, require_tenant, tenant_id
+from app.compat.doxie.common import node_of_tenant, ok, tenant_id
 from app.compat.framework import Call, CompatRoute
-from domain.errors import Invalid, NotFound
+from domain.errors import Invalid
 from domain.identity.models import Role
 from schema.relay import to_global_id
 
@@ -88,12 +88,7 @@ def _input(body: object, *, creating: bool) -> dict:
 
 async def _schedule(call: Call) -> dict:
     """The schedule in the path, when it belongs to the tenant in the path."""
-    raw = id_param(call, "id", "Messaging schedule")
-    data = await call.graphql(FIND, {"slug": call.params["tenant"], "id": to_global_id("MessagingSchedule", raw)})
-    tenant = require_tenant(call, data["tenant"])
-    if not data["node"] or data["node"]["tenant"]["id"] != tenant["id"]:
-        raise NotFound(f"Messaging schedule {raw} not found", code="SCHEDULE_NOT_FOUND", field="id")
-    return data["node"]
+    return await node_of_tenant(call, FIND, param="id", type_name="MessagingSchedule", what="Messaging schedule", code="SCHEDULE_NOT_FOUND")
 
 
 async def create_schedule(call: Call) -> JSONResponse:

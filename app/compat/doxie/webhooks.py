@@ -9,11 +9,11 @@ from __future__ import annotations
 from starlette.responses import JSONResponse
 
 from app.compat.doxie import shapes
-from app.compat.doxie.common import bool_param, id_param, int_param, ok, page_of, pagination, paging, require_tenant, tenant_id
+from app.compat.doxie.common import bool_param, int_param, node_of_tenant, ok, page_of, pagination, paging, require_tenant, tenant_id
 from app.compat.framework import Call, CompatRoute
-from domain.errors import Invalid, NotFound
+from domain.errors import Invalid
 from domain.identity.models import Role
-from schema.relay import to_global_id
+
 
 EVENTS = {
     "message_sent": ["message.sent"],
@@ -70,12 +70,7 @@ def _input(body: object) -> dict:
 
 async def _endpoint(call: Call) -> dict:
     """The endpoint in the path, when it belongs to the tenant in the path."""
-    raw = id_param(call, "endpoint_id", "Webhook endpoint")
-    data = await call.graphql(FIND, {"slug": call.params["tenant"], "id": to_global_id("WebhookEndpoint", raw)})
-    tenant = require_tenant(call, data["tenant"])
-    if not data["node"] or data["node"]["tenant"]["id"] != tenant["id"]:
-        raise NotFound(f"Webhook endpoint {raw} not found", code="ENDPOINT_NOT_FOUND", field="endpoint_id")
-    return data["node"]
+    return await node_of_tenant(call, FIND, param="endpoint_id", type_name="WebhookEndpoint", what="Webhook endpoint", code="ENDPOINT_NOT_FOUND")
 
 
 async def list_endpoints(call: Call) -> JSONResponse:

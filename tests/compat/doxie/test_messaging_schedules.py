@@ -83,7 +83,7 @@ async def test_a_schedule_is_created_edited_and_deleted_with_the_seeds_bodies(do
     assert await stored(doxie) == []
 
 
-async def test_a_triggered_follow_up_is_listed_with_the_processs_scheduled_messages_until_it_is_cancelled(doxie):
+async def test_a_triggered_follow_up_is_listed_with_the_processs_scheduled_messages_until_it_is_cancelled(doxie, mailbox):
     await reminder_setup(doxie)
     async with doxie.admin() as client:
         assert (await client.post(PATH, json=seed_body(delay_seconds=3600))).status_code == 200
@@ -93,6 +93,7 @@ async def test_a_triggered_follow_up_is_listed_with_the_processs_scheduled_messa
     assert sent.status_code == 200, sent.text
     assert sent.json()["sent_email_templates"] == ["doi_mail_mail"]  # what went out now
     process = sent.json()["process_uuid"]
+    await eventually(lambda: mailbox.to(address), timeout=60)  # the DOI mail went out; only the follow-up can still be cancelled
 
     async with doxie.admin() as client:
         shown = (await client.get(f"/shared/processes/{process}")).json()["data"]
