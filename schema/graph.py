@@ -20,6 +20,7 @@ from schema.templates.dictionaries import DictionaryMutations
 from schema.templates.mutations import TemplateMutations
 from schema.templates.queries import TemplateQueries
 from schema.tenants.mutations import TenantMutations
+from schema.tenants.settings import TenantSettingMutations
 from schema.webhooks.mutations import WebhookMutations
 
 Query = merge_types("Query", (RootQuery, TemplateQueries))
@@ -27,7 +28,7 @@ Mutation = merge_types(
     "Mutation",
     (TenantMutations, ContactMutations, TemplateMutations, EventMutations, CampaignMutations, MessagingMutations, WebhookMutations,
      SenderMutations, MembershipMutations, ConsentMutations, EnrollmentMutations, IdentityMutations,
-     BrandMutations, TransactionalMutations, DictionaryMutations),
+     BrandMutations, TransactionalMutations, DictionaryMutations, TenantSettingMutations),
 )
 
 schema = strawberry.Schema(

@@ -25,6 +25,7 @@ from schema.ids import decode_id
 from schema.loaders import execute
 from schema.relay import Connection, Node, paginate
 from schema.templates.types import Dictionary, Template
+from schema.tenants import settings as tenant_settings
 from schema.webhooks.types import WebhookEndpoint
 
 
@@ -191,6 +192,11 @@ class Tenant(Node):
         resolver=enrollment_types.tenant_enrollments, description="Customers in its campaigns (Contactflow tokens), oldest first; `offset` skips that many first.")
     enrollment: Enrollment | None = strawberry.field(
         resolver=enrollment_types.tenant_enrollment, description="An enrollment by its uuid (a Contactflow customer / token uuid), or null.")
+
+    node_settings: list[tenant_settings.TenantSetting] = strawberry.field(
+        resolver=tenant_settings.tenant_settings, description="Its node settings (Contactflow integrations); `category` and `type` narrow them.")
+    node_setting: tenant_settings.TenantSetting | None = strawberry.field(
+        resolver=tenant_settings.tenant_setting, description="A node setting by its uuid, or null.")
 
     @strawberry.field(description="Newest first.")
     async def processes(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None) -> Connection[Process]:

@@ -25,9 +25,10 @@ from tests.compat.contactflow.test_automations import AUTOMATION_SAMPLE, step
 from tests.compat.contactflow.test_customers import BATCH_SAMPLE, CUSTOMER_SAMPLE
 from tests.compat.contactflow.test_external_contents import TEST_EMAIL_SAMPLE
 from tests.compat.contactflow.test_nodes import NODE_SAMPLE
+from tests.compat.contactflow.test_settings import SETTING_SAMPLE
 
 STATE = """query($slug: String!) { tenant(slug: $slug) {
-  uuid name active emailActive smsActive settings children(first: 100) { totalCount nodes { uuid } }
+  uuid name active emailActive smsActive settings nodeSettings { uuid label value } children(first: 100) { totalCount nodes { uuid } }
   templates(first: 100) { nodes { databaseId name channel settings parts { subject text } } }
   campaigns(first: 100) { nodes { externalId name kind status scheduledAt options steps { externalId type name templateId settings } } }
   enrollments(first: 100) { nodes { uuid status source step { externalId } } }
@@ -72,6 +73,8 @@ CASES: dict[tuple[str, str], Case] = {
     ("GET", "/user"): Case(node_free=True),
     ("GET", "/nodes"): Case(node_free=True),
     ("POST", "/nodes"): Case(body=lambda v: {**NODE_SAMPLE, "uuid": str(uuid.uuid4()), "name": "Intruder node"}),
+    ("POST", "/settings"): Case(body=lambda v: {**SETTING_SAMPLE, "uuid": str(uuid.uuid4()), "label": "Intruder setting"}),
+    ("PUT", "/settings/{settingUuid}"): Case(body=lambda v: {**SETTING_SAMPLE, "uuid": v.params["settingUuid"], "label": "Hijacked", "value": {"x": 1}}),
     ("PATCH", "/nodes/{nodeUuid}"): Case(body=lambda v: {"active": False, "smsActive": False, "emailActive": False, "hubPhoneField": "hijacked"}),
     ("POST", "/automations"): Case(body=_automation, names_victim=True),  # a step sending the victim's mail model
     ("PUT", "/automations/{automationUuid}"): Case(body=lambda v: _automation(v, uuid=v.params["automationUuid"], steps=[])),
@@ -94,9 +97,9 @@ def _route_id(route: CompatRoute) -> str:
 
 def test_the_sweep_covers_every_registered_route():
     registered = {(r.method, r.path) for r in ROUTES}
-    assert len(registered) == len(ROUTES) == 21, sorted(registered)  # a new route is swept below: update the count here
+    assert len(registered) == len(ROUTES) == 26, sorted(registered)  # a new route is swept below: update the count here
     assert set(CASES) <= registered, f"cases for routes no longer registered: {set(CASES) - registered}"
-    unfilled = {p for r in ROUTES for p in _path_parameters(r.path)} - {"nodeUuid", "automationUuid", "customerUuid", "tokenUuid"}
+    unfilled = {p for r in ROUTES for p in _path_parameters(r.path)} - {"nodeUuid", "automationUuid", "customerUuid", "tokenUuid", "settingUuid"}
     assert not unfilled, f"give the victim an id for {unfilled}"
     without_body = [_route_id(r) for r in ROUTES if r.method not in BODILESS and (r.method, r.path) not in CASES]
     assert without_body == [], f"give these routes a seed-shaped body in CASES: {without_body}"
@@ -129,11 +132,14 @@ async def victim(make_contactflow) -> Victim:
                                         "customers": [_customer("Victimb")]}
     assert (await cf.post(base, json=one)).status_code == 201
     assert (await cf.post(f"{base}/batch", json=batch)).status_code == 201
-    strings = {cf.node, cf.tenant.slug, cf.email, marker, automation["uuid"], batch["sourceUuid"],
+    setting = {**SETTING_SAMPLE, "uuid": str(uuid.uuid4()), "label": f"Victim setting {marker}", "value": {"password": f"pw-{marker}"}}
+    assert (await cf.post("/settings", json=setting)).status_code == 201
+    strings = {cf.node, cf.tenant.slug, cf.email, marker, automation["uuid"], batch["sourceUuid"], setting["uuid"],
                *(s["uuid"] for s in automation["steps"]),
                *(c[k] for c in (one, *batch["customers"]) for k in ("uuid", "userPk", "clabUuid")),
                *(c["attributes"]["email"] for c in (one, *batch["customers"]))}
-    params = {"nodeUuid": cf.node, "automationUuid": automation["uuid"], "customerUuid": one["uuid"], "tokenUuid": one["uuid"]}
+    params = {"nodeUuid": cf.node, "automationUuid": automation["uuid"], "customerUuid": one["uuid"], "tokenUuid": one["uuid"],
+              "settingUuid": setting["uuid"]}
     return Victim(cf=cf, params=params, model=mail, batch_source=batch["sourceUuid"],
                   customer_email=one["attributes"]["email"], strings=strings, numbers={mail, sms})
 
