@@ -11,6 +11,7 @@ TOKEN_STATUS = {"ACTIVE": "READY", "FINISHED": "COMPLETED", "ERROR": "ERROR", "C
 AGGREGATED_STATUS = {"RUNNING": ["ACTIVE"], "COMPLETED": ["FINISHED"], "ERROR": ["ERROR"]}
 CURRENT_TOKENS = ["ACTIVE", "FINISHED", "ERROR"]  # a customer removed from its automation is no longer current
 NODE_SETTINGS = ("groupPk", "userdbId", "groupName", "hubPhoneField")
+DEFAULT_CATEGORY = "Custom"  # the seed's one AutomationCategory: an automation's category when it names none
 
 NODE_FIELDS = "id uuid name active emailActive smsActive workspaceUuid workspaceName portfolioUuid portfolioName createdAt settings"
 AUTOMATION_FIELDS = """id externalId name status options scheduledAt launchedAt createdAt
@@ -75,7 +76,7 @@ def statistics(campaign: dict) -> dict:
 def automation(campaign: dict, *, timezone: str, compact: bool = False) -> dict:
     options = campaign["options"] or {}
     shaped = {
-        "uuid": campaign["externalId"], "name": campaign["name"], "category": options.get("category", "Custom"),
+        "uuid": campaign["externalId"], "name": campaign["name"], "category": options.get("category", DEFAULT_CATEGORY),
         "author": options.get("author"), "startDate": iso(campaign["scheduledAt"] or options.get("startDate") or campaign["launchedAt"]),
         "timezone": options.get("timezone") or timezone, "status": STATUS_OUT[campaign["status"]], "created": iso(campaign["createdAt"]),
         "createdBy": options.get("createdBy"), "description": options.get("description"), "endDate": iso(options.get("endDate")),
