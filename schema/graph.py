@@ -12,6 +12,7 @@ from schema.campaigns.transactional import TransactionalMutations
 from schema.contacts.consents import ConsentMutations
 from schema.contacts.membership import MembershipMutations
 from schema.contacts.mutations import ContactMutations
+from schema.contacts.segments import SegmentMutations
 from schema.events.mutations import EventMutations
 from schema.identity.mutations import IdentityMutations
 from schema.messaging.mutations import MessagingMutations
@@ -28,7 +29,7 @@ Mutation = merge_types(
     "Mutation",
     (TenantMutations, ContactMutations, TemplateMutations, EventMutations, CampaignMutations, MessagingMutations, WebhookMutations,
      SenderMutations, MembershipMutations, ConsentMutations, EnrollmentMutations, IdentityMutations,
-     BrandMutations, TransactionalMutations, DictionaryMutations, TenantSettingMutations),
+     BrandMutations, TransactionalMutations, DictionaryMutations, TenantSettingMutations, SegmentMutations),
 )
 
 schema = strawberry.Schema(

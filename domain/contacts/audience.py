@@ -41,6 +41,15 @@ def audience_query(*, tenant_id: int, list_id: int | None, rules: list) -> Selec
     return query
 
 
+def members_query(*, tenant_id: int, list_id: int | None, rules: list) -> Select:
+    """The list members `audience_query` selects (same conditions), as ListMember rows: a segment's contacts."""
+    return (
+        select(ListMember)
+        .join(Contact, Contact.id == ListMember.contact_id)
+        .where(ListMember.list_id == list_id, ListMember.status == SubscriptionStatus.SUBSCRIBED, Contact.tenant_id == tenant_id, *_conditions(rules))
+    )
+
+
 async def next_chunk(session: AsyncSession, query: Select, *, after_contact_id: int, size: int) -> list[Contact]:
     """Contacts after a checkpoint, in id order: memory stays bounded whatever the audience size."""
     rows = await session.execute(query.where(Contact.id > after_contact_id).order_by(Contact.id).limit(size))

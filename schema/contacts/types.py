@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 from typing import Annotated
 
@@ -90,6 +91,11 @@ class ContactList(Node):
             query = query.where(models.ListMember.status == status)
         return await paginate(info, query, model=models.ListMember, wrap=ListMember.from_model, first=first, after=after, last=last, before=before, offset=offset)
 
+    @strawberry.field(description="The list's segments, oldest first.")
+    async def segments(self, info: Info, first: int | None = None, after: str | None = None, offset: int | None = None) -> Connection[Segment]:
+        query = select(models.Segment).where(models.Segment.list_id == self.model.id)
+        return await paginate(info, query, model=models.Segment, wrap=Segment.from_model, first=first, after=after, last=None, before=None, offset=offset)
+
     @strawberry.field(description="The contact's place on this list; null when it is not on it.")
     async def member(self, info: Info, contact_id: strawberry.ID) -> ListMember | None:
         from schema.relay import from_global_id
@@ -102,6 +108,35 @@ class ContactList(Node):
         return row and ListMember.from_model(row)
 
 
+async def _segment_usage(info: Info, segment_id: int) -> tuple[int, datetime | None]:
+    """(campaigns count, last launch) of a segment, one batched query per request."""
+    from aiodataloader import DataLoader
+
+    from domain.contacts.segments import usage_query
+
+    def make(session):
+        async def batch(ids: list[int]) -> list[tuple[int, datetime | None]]:
+            rows = {row[0]: (int(row[1]), row[2]) for row in await execute(session, usage_query(ids))}
+            return [rows.get(i, (0, None)) for i in ids]
+
+        return DataLoader(batch)
+
+    return await info.context.loaders.get("segment_usage", make).load(segment_id)
+
+
+@strawberry.enum(description="The language a segment expression is written in (Especial's query, fiql and json).")
+class SegmentExpressionLanguage(enum.Enum):
+    SQL = "sql"
+    FIQL = "fiql"
+    JSON = "json"
+
+
+@strawberry.type(description="A segment's expression as it was written; its meaning is the segment's `rules`.")
+class SegmentCondition:
+    language: SegmentExpressionLanguage
+    expression: str
+
+
 @strawberry.type
 class Segment(Node):
     model: strawberry.Private[models.Segment]
@@ -109,6 +144,30 @@ class Segment(Node):
     rules: JSON
     expression: str | None = strawberry.field(description="The dialect's own segment expression, kept verbatim.")
     created_at: datetime
+
+    @strawberry.field(description="The expression the rules were translated from (createSegment's condition), or null.")
+    def condition(self) -> SegmentCondition | None:
+        from domain.contacts.segments import condition_of
+
+        found = condition_of(self.model)
+        return found and SegmentCondition(language=SegmentExpressionLanguage(found[0]), expression=found[1])
+
+    @strawberry.field(description="How many campaigns send to this segment.")
+    async def campaigns_count(self, info: Info) -> int:
+        return (await _segment_usage(info, self.model.id))[0]
+
+    @strawberry.field(description="When a campaign on this segment was last launched.")
+    async def last_used_at(self, info: Info) -> datetime | None:
+        return (await _segment_usage(info, self.model.id))[1]
+
+    @strawberry.field(description="The list members a campaign on this segment sends to: subscribed, and matching its rules.")
+    async def members(
+        self, info: Info, first: int | None = None, after: str | None = None, offset: int | None = None,
+    ) -> Connection[ListMember]:
+        from domain.contacts.segments import members_query
+
+        return await paginate(info, members_query(self.model), model=models.ListMember, wrap=ListMember.from_model, first=first, after=after,
+                              last=None, before=None, offset=offset)
 
     @strawberry.field
     async def list(self, info: Info) -> ContactList | None:
