@@ -13,7 +13,7 @@ from domain.templates.models import CAMPAIGN_CONTENT
 from schema.enums import CampaignKind, CampaignStatus, Channel, MessageStatus, Role
 from schema.brands.types import Brand, Sender
 from domain.tenancy import scope_of
-from schema.campaigns import definitions as campaign_definitions, enrollment_types, filters as campaign_filters
+from schema.campaigns import definitions as campaign_definitions, enrollment_types, filters as campaign_filters, reports as campaign_reports
 from schema.campaigns.enrollment_types import Enrollment
 from schema.campaigns.filters import CampaignFilter
 from schema.campaigns.types import Campaign
@@ -193,6 +193,8 @@ class Tenant(Node):
     enrollment: Enrollment | None = strawberry.field(
         resolver=enrollment_types.tenant_enrollment, description="An enrollment by its uuid (a Contactflow customer / token uuid), or null.")
 
+    campaign_counts: list[campaign_reports.CampaignStatusCount] = strawberry.field(
+        resolver=campaign_reports.tenant_campaign_counts, description="How many of its campaigns are in each status (of these `kinds` when given; statuses with none left out), batched over a page of tenants.")
     automation_definitions: campaign_definitions.AutomationDefinitions = strawberry.field(
         resolver=campaign_definitions.automation_definitions, description="What its automations can use (Contactflow definitions and actions).")
     node_settings: list[tenant_settings.TenantSetting] = strawberry.field(

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import math
 
+from domain.messaging.models import MessageEventType
+
 # Campaign status -> Contactflow automation status (docs/domain.md, section 3.1).
 STATUS_OUT = {"DRAFT": "DRAFT", "SCHEDULED": "COMMITTED", "RUNNING": "RUNNING", "SUSPENDED": "PAUSED",
               "SENT": "ARCHIVED", "CANCELLED": "ARCHIVED", "ARCHIVED": "ARCHIVED"}
@@ -116,3 +118,28 @@ def token(enrollment: dict, *, compact: bool = False) -> dict:
 
 def batch(payload: dict) -> dict:
     return {"sourceLabel": payload["sourceLabel"], "sourceUuid": payload["sourceUuid"], "status": payload["status"]}
+
+
+# Contactflow automation statuses a KPI counts (the seed's AutomationStatus, less the TO_* requests).
+KPI_STATUSES = ("DRAFT", "COMMITTED", "RUNNING", "PAUSED", "ERROR", "ARCHIVED")
+# Message event types a feedback counts; QUEUED and SENDING are states every message passes through.
+FEEDBACK_EVENTS = tuple(t.name for t in MessageEventType if t not in (MessageEventType.QUEUED, MessageEventType.SENDING))
+
+
+def node_kpis(tenant: dict) -> dict:
+    """A node's basic info and how many of its automations are in each Contactflow status."""
+    automations = {status: 0 for status in KPI_STATUSES}
+    for count in tenant["campaignCounts"]:
+        automations[STATUS_OUT[count["status"]]] += count["count"]
+    return {**node(tenant), "automations": {"total": sum(automations.values()), **automations}}
+
+
+def step_feedback(feedback: dict) -> dict:
+    """A step and the outcome of its messages: how many it sent in all, how many had each event (an open, a click...),
+    and how many are in each status now."""
+    shaped = step(feedback["step"])
+    events = {c["type"]: c["count"] for c in feedback["events"]}
+    counts = {"messages": feedback["messages"], **{name.lower(): events.get(name, 0) for name in FEEDBACK_EVENTS},
+              "statuses": {c["status"].lower(): c["count"] for c in feedback["statuses"]}}
+    return {"uuid": shaped["uuid"], "type": shaped["type"], "operation": shaped["operation"], "description": shaped["description"],
+            "feedbacks": counts}

@@ -72,6 +72,7 @@ def _automation(v: Victim, **changes) -> dict:
 CASES: dict[tuple[str, str], Case] = {
     ("GET", "/user"): Case(node_free=True),
     ("GET", "/nodes"): Case(node_free=True),
+    ("GET", "/kpis/nodes"): Case(node_free=True),
     ("POST", "/nodes"): Case(body=lambda v: {**NODE_SAMPLE, "uuid": str(uuid.uuid4()), "name": "Intruder node"}),
     ("POST", "/settings"): Case(body=lambda v: {**SETTING_SAMPLE, "uuid": str(uuid.uuid4()), "label": "Intruder setting"}),
     ("PUT", "/settings/{settingUuid}"): Case(body=lambda v: {**SETTING_SAMPLE, "uuid": v.params["settingUuid"], "label": "Hijacked", "value": {"x": 1}}),
@@ -97,9 +98,9 @@ def _route_id(route: CompatRoute) -> str:
 
 def test_the_sweep_covers_every_registered_route():
     registered = {(r.method, r.path) for r in ROUTES}
-    assert len(registered) == len(ROUTES) == 32, sorted(registered)  # a new route is swept below: update the count here
+    assert len(registered) == len(ROUTES) == 35, sorted(registered)  # a new route is swept below: update the count here
     assert set(CASES) <= registered, f"cases for routes no longer registered: {set(CASES) - registered}"
-    unfilled = {p for r in ROUTES for p in _path_parameters(r.path)} - {"nodeUuid", "automationUuid", "customerUuid", "tokenUuid", "settingUuid"}
+    unfilled = {p for r in ROUTES for p in _path_parameters(r.path)} - {"nodeUuid", "automationUuid", "customerUuid", "tokenUuid", "settingUuid", "stepUuid"}
     assert not unfilled, f"give the victim an id for {unfilled}"
     without_body = [_route_id(r) for r in ROUTES if r.method not in BODILESS and (r.method, r.path) not in CASES]
     assert without_body == [], f"give these routes a seed-shaped body in CASES: {without_body}"
@@ -139,7 +140,7 @@ async def victim(make_contactflow) -> Victim:
                *(c[k] for c in (one, *batch["customers"]) for k in ("uuid", "userPk", "clabUuid")),
                *(c["attributes"]["email"] for c in (one, *batch["customers"]))}
     params = {"nodeUuid": cf.node, "automationUuid": automation["uuid"], "customerUuid": one["uuid"], "tokenUuid": one["uuid"],
-              "settingUuid": setting["uuid"]}
+              "settingUuid": setting["uuid"], "stepUuid": automation["steps"][0]["uuid"]}
     return Victim(cf=cf, params=params, model=mail, batch_source=batch["sourceUuid"],
                   customer_email=one["attributes"]["email"], strings=strings, numbers={mail, sms})
 

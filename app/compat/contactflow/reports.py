@@ -1,0 +1,53 @@
+"""Contactflow KPIs and feedbacks, aggregated in SQL by the graph: the caller's nodes with their automations per
+status (`GET /kpis/nodes`, no Node header), and the outcome of an automation's messages per step (feedbacks)."""
+from __future__ import annotations
+
+from starlette.responses import JSONResponse
+
+from app.compat.contactflow import inputs, shapes
+from app.compat.contactflow.auth import node_of, node_uuid
+from app.compat.contactflow.shapes import NODE_FIELDS
+from app.compat.framework import Call, CompatRoute
+from domain.errors import NotFound
+from domain.identity.models import Role
+
+KPI_NODES = f"""query NodeKpis($first: Int!, $offset: Int!) {{
+  tenants(first: $first, offset: $offset) {{ totalCount nodes {{ {NODE_FIELDS} campaignCounts(kinds: [AUTOMATION]) {{ status count }} }} }} }}"""
+FEEDBACKS = """query AutomationFeedbacks($node: UUID!, $uuid: String!, $step: String) {
+  tenant(uuid: $node) { id campaign(externalId: $uuid, kind: AUTOMATION) { externalId
+    feedbacks(stepExternalId: $step) { step { externalId type name settings templateId } messages statuses { status count } events { type count } } } } }"""
+
+
+async def node_kpis(call: Call) -> JSONResponse:
+    page, size = inputs.paging(call)
+    found = (await call.graphql(KPI_NODES, {"first": size, "offset": page * size}))["tenants"]
+    elements = [shapes.node_kpis(tenant) for tenant in found["nodes"]]
+    return JSONResponse(shapes.page(elements, number=page, size=size, total=found["totalCount"]))
+
+
+async def _feedbacks(call: Call, step: str | None) -> tuple[str, list[dict]]:
+    automation = call.params["automationUuid"]
+    campaign = node_of(await call.graphql(FEEDBACKS, {"node": node_uuid(call), "uuid": automation, "step": step}))["campaign"]
+    if campaign is None:
+        raise NotFound(f"Automation {automation} not found", code="AUTOMATION_NOT_FOUND", field="automationUuid")
+    feedbacks = [shapes.step_feedback(f) for f in campaign["feedbacks"] if f["step"] is not None]
+    if step is not None and not feedbacks:
+        raise NotFound(f"Step {step} not found in automation {automation}", code="STEP_NOT_FOUND", field="stepUuid")
+    return campaign["externalId"], feedbacks
+
+
+async def automation_feedbacks(call: Call) -> JSONResponse:
+    automation, steps = await _feedbacks(call, None)
+    return JSONResponse({"automationUuid": automation, "steps": steps})
+
+
+async def step_feedbacks(call: Call) -> JSONResponse:
+    _, steps = await _feedbacks(call, call.params["stepUuid"])
+    return JSONResponse(steps[0])
+
+
+ROUTES = [
+    CompatRoute("GET", "/kpis/nodes", node_kpis, Role.READ, "Get nodes basic infos and automations status aggregate"),
+    CompatRoute("GET", "/automations/{automationUuid}/feedbacks", automation_feedbacks, Role.READ, "Get feedbacks for an automation"),
+    CompatRoute("GET", "/automations/{automationUuid}/steps/{stepUuid}/feedbacks", step_feedbacks, Role.READ, "Get feedbacks for a step"),
+]

@@ -1,0 +1,75 @@
+"""Campaign aggregates in the graph: campaigns per status of a tenant (batched over a page of tenants), and a
+campaign's message outcomes per step (`domain.campaigns.reports`, counted in SQL)."""
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from aiodataloader import DataLoader
+from strawberry.types import Info
+
+from domain import models
+from domain.campaigns import reports
+from schema.campaigns.enrollment_types import MessageStatusCount
+from schema.campaigns.types import CampaignStep
+from schema.enums import CampaignKind, CampaignStatus, MessageEventType
+
+
+@strawberry.type(description="How many of a tenant's campaigns are in one status.")
+class CampaignStatusCount:
+    status: CampaignStatus
+    count: int
+
+
+@strawberry.type(description="How many of the messages had at least one event of this type.")
+class MessageEventCount:
+    type: MessageEventType
+    count: int
+
+
+@strawberry.type(description="The outcome of the messages one step of a campaign sent (a Contactflow step's feedbacks).")
+class StepFeedback:
+    step: CampaignStep | None = strawberry.field(description="Null for the campaign's messages outside any step.")
+    messages: int
+    statuses: list[MessageStatusCount] = strawberry.field(description="Its messages per current status (statuses with none left out).")
+    events: list[MessageEventCount] = strawberry.field(description="Per event type, how many of its messages had one (types with none left out).")
+
+
+class _StatusCountLoader(DataLoader):
+    def __init__(self, session: Any, kinds: tuple):
+        super().__init__()
+        self.session, self.kinds = session, list(kinds)
+
+    async def batch_load_fn(self, tenant_ids: list[int]) -> list[dict]:
+        counts = await reports.status_counts(self.session, tenant_ids=list(tenant_ids), kinds=self.kinds or None)
+        return [counts[tenant_id] for tenant_id in tenant_ids]
+
+
+async def tenant_campaign_counts(root: Any, info: Info, kinds: list[CampaignKind] | None = None) -> list[CampaignStatusCount]:
+    key = tuple(sorted(k.name for k in kinds or []))
+    loader = info.context.loaders.get(("campaign_status_counts", key),
+                                      lambda session: _StatusCountLoader(session, tuple(models.CampaignKind[k] for k in key)))
+    counts = await loader.load(root.model.id)
+    return [CampaignStatusCount(status=status, count=count) for status, count in sorted(counts.items(), key=lambda item: item[0].name)]
+
+
+def _feedback(step: models.CampaignStep | None, outcome: reports.StepOutcome | None) -> StepFeedback:
+    outcome = outcome or reports.StepOutcome(step_id=step and step.id)
+    return StepFeedback(
+        step=step and CampaignStep.from_model(step), messages=outcome.messages,
+        statuses=[MessageStatusCount(status=s, count=n) for s, n in sorted(outcome.statuses.items(), key=lambda i: i[0].name)],
+        events=[MessageEventCount(type=t, count=n) for t, n in sorted(outcome.events.items(), key=lambda i: i[0].name)],
+    )
+
+
+async def campaign_feedbacks(root: Any, info: Info, step_external_id: str | None = None) -> list[StepFeedback]:
+    campaign = root.model
+    steps = [s for s in campaign.steps if step_external_id is None or s.external_id == step_external_id]
+    if step_external_id is not None and not steps:
+        return []
+    only = steps[0].id if step_external_id is not None else None
+    outcomes = await reports.step_outcomes(info.context.session, tenant_id=campaign.tenant_id, campaign_id=campaign.id, step_id=only)
+    feedbacks = [_feedback(step, outcomes.pop(step.id, None)) for step in steps]
+    if step_external_id is None and None in outcomes:
+        feedbacks.append(_feedback(None, outcomes[None]))
+    return feedbacks
