@@ -13,6 +13,7 @@ from schema.relay import to_global_id
 
 MODELS = """query Models($node: UUID!, $channel: Channel!, $offset: Int!) {
   tenant(uuid: $node) { id templates(channel: $channel, library: true, first: 100, offset: $offset) { nodes { databaseId name } pageInfo { hasNextPage } } } }"""
+DESIGNER = """query EmailDesigner($node: UUID!) { tenant(uuid: $node) { id settings } }"""
 SEND = """mutation SendTestEmail($input: SendMessageInput!) { sendMessage(input: $input) { message { id status } userErrors { field message code } } }"""
 
 
@@ -67,7 +68,16 @@ async def sms_models(call: Call) -> JSONResponse:
     return await _models(call, "SMS")
 
 
+async def email_designer(call: Call) -> JSONResponse:
+    """sendgraph has no Email Designer of its own: it reads as enabled only where the node's settings say so
+    (`Tenant.settings["contactflow"]["emailDesigner"]`, docs/domain.md 2.2)."""
+    settings = node_of(await call.graphql(DESIGNER, {"node": node_uuid(call)}))["settings"] or {}
+    designer = (settings.get("contactflow") or {}).get("emailDesigner")
+    return JSONResponse({"enabled": isinstance(designer, dict) and designer.get("enabled") is True})
+
+
 ROUTES = [
+    CompatRoute("GET", "/external-contents/email-designer", email_designer, Role.READ, "Get Email Designer configurations"),
     CompatRoute("GET", "/external-contents/mail-models", mail_models, Role.READ, "Get all message mail models"),
     CompatRoute("GET", "/external-contents/sms-models", sms_models, Role.READ, "Get all sms mail models"),
     CompatRoute("POST", "/external-contents/test-email", send_test_email, Role.WRITE, "Send email test for step mail"),
