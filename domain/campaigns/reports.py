@@ -1,5 +1,5 @@
 """Aggregates over campaigns, counted in SQL: campaigns per status for many tenants at once (Contactflow KPIs),
-and the outcome of a campaign's messages per step (Contactflow feedbacks).
+and the outcome of campaigns' messages per step (Contactflow feedbacks), for a page of campaigns at once.
 
 A step's feedback is read from `Message` (its current `status`) and `MessageEvent` (what happened to it:
 for each event type, how many of its messages had at least one such event, so two opens of one message
@@ -7,7 +7,6 @@ count once). Both come from one statement: the two groupings joined by UNION ALL
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import String, cast, func, literal, select, union_all
@@ -39,21 +38,23 @@ async def status_counts(session: AsyncSession, *, tenant_ids: list[int], kinds: 
     return counts
 
 
-async def step_outcomes(session: AsyncSession, *, tenant_id: int, campaign_id: int, step_id: int | None = None) -> dict[int | None, StepOutcome]:
-    """Step id -> the outcome of the campaign's messages sent by that step (only `step_id`'s when given)."""
+async def step_outcomes(session: AsyncSession, *, tenant_id: int, campaign_ids: list[int],
+                        step_id: int | None = None) -> dict[int, dict[int | None, StepOutcome]]:
+    """Campaign id -> step id -> the outcome of the messages that step sent (only `step_id`'s when given), for
+    every campaign given at once."""
     m, e = Message, MessageEvent
-    where = [m.tenant_id == tenant_id, m.campaign_id == campaign_id, *([m.step_id == step_id] if step_id is not None else [])]
-    by_status = (select(m.step_id, literal("status").label("kind"), cast(m.status, String).label("name"), func.count().label("n"))
-                 .where(*where).group_by(m.step_id, m.status))
-    by_event = (select(m.step_id, literal("event").label("kind"), cast(e.type, String).label("name"), func.count(func.distinct(m.id)).label("n"))
-                .join(e, e.message_id == m.id).where(*where).group_by(m.step_id, e.type))
-    outcomes: dict[int | None, StepOutcome] = defaultdict(lambda: StepOutcome(step_id=None))
-    for step, kind, name, count in (await session.execute(union_all(by_status, by_event))).all():
-        outcome = outcomes[step]
-        outcome.step_id = step
+    where = [m.tenant_id == tenant_id, m.campaign_id.in_(campaign_ids), *([m.step_id == step_id] if step_id is not None else [])]
+    by_status = (select(m.campaign_id, m.step_id, literal("status").label("kind"), cast(m.status, String).label("name"), func.count().label("n"))
+                 .where(*where).group_by(m.campaign_id, m.step_id, m.status))
+    by_event = (select(m.campaign_id, m.step_id, literal("event").label("kind"), cast(e.type, String).label("name"),
+                       func.count(func.distinct(m.id)).label("n"))
+                .join(e, e.message_id == m.id).where(*where).group_by(m.campaign_id, m.step_id, e.type))
+    outcomes: dict[int, dict[int | None, StepOutcome]] = {campaign_id: {} for campaign_id in campaign_ids}
+    for campaign_id, step, kind, name, count in (await session.execute(union_all(by_status, by_event))).all():
+        outcome = outcomes[campaign_id].setdefault(step, StepOutcome(step_id=step))
         if kind == "status":
             outcome.statuses[MessageStatus[name]] = count
             outcome.messages += count
         else:
             outcome.events[MessageEventType[name]] = count
-    return dict(outcomes)
+    return outcomes

@@ -8,6 +8,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from domain.campaigns import definitions
+from schema.campaigns.reports import read_locked
 
 
 @strawberry.type(description="What a tenant's automations can use, derived from the domain (step kinds, message events, contact fields).")
@@ -20,7 +21,7 @@ class AutomationDefinitions:
 
     @strawberry.field(description="The categories its automations use.")
     async def categories(self, info: Info) -> list[str]:
-        return await definitions.categories(info.context.session, tenant_id=self.tenant.id)
+        return await read_locked(info.context.session, lambda: definitions.categories(info.context.session, tenant_id=self.tenant.id))
 
     @strawberry.field(description="Every message event type, with the attributes (name -> type) such an event carries.")
     def trigger_events(self) -> JSON:
@@ -32,7 +33,7 @@ class AutomationDefinitions:
 
     @strawberry.field(description="A customer's fields and the custom attributes its contacts really have, with their types.")
     async def customers(self, info: Info) -> JSON:
-        return await definitions.customer_fields(info.context.session, tenant_id=self.tenant.id)
+        return await read_locked(info.context.session, lambda: definitions.customer_fields(info.context.session, tenant_id=self.tenant.id))
 
 
 def automation_definitions(root: Any) -> AutomationDefinitions:

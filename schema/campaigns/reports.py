@@ -13,6 +13,18 @@ from domain.campaigns import reports
 from schema.campaigns.enrollment_types import MessageStatusCount
 from schema.campaigns.types import CampaignStep
 from schema.enums import CampaignKind, CampaignStatus, MessageEventType
+from schema.loaders import after_pending_reads
+
+
+async def read_locked(session: Any, read: Any) -> Any:
+    """A domain read run while no sibling field uses the session (GraphQL resolves siblings concurrently)."""
+    result = []
+    await after_pending_reads(session, lambda: _keep(result, read()))
+    return result[0]
+
+
+async def _keep(result: list, awaitable: Any) -> None:
+    result.append(await awaitable)
 
 
 @strawberry.type(description="How many of a tenant's campaigns are in one status.")
@@ -41,7 +53,7 @@ class _StatusCountLoader(DataLoader):
         self.session, self.kinds = session, list(kinds)
 
     async def batch_load_fn(self, tenant_ids: list[int]) -> list[dict]:
-        counts = await reports.status_counts(self.session, tenant_ids=list(tenant_ids), kinds=self.kinds or None)
+        counts = await read_locked(self.session, lambda: reports.status_counts(self.session, tenant_ids=list(tenant_ids), kinds=self.kinds or None))
         return [counts[tenant_id] for tenant_id in tenant_ids]
 
 
@@ -62,13 +74,35 @@ def _feedback(step: models.CampaignStep | None, outcome: reports.StepOutcome | N
     )
 
 
+class _OutcomeLoader(DataLoader):
+    """The outcomes of every campaign of a page (each a (tenant id, campaign id) key) in one statement per tenant."""
+
+    def __init__(self, session: Any):
+        super().__init__()
+        self.session = session
+
+    async def batch_load_fn(self, keys: list[tuple[int, int]]) -> list[dict]:
+        found: dict[tuple[int, int], dict] = {}
+        for tenant_id in {tenant_id for tenant_id, _ in keys}:
+            ids = [campaign_id for t, campaign_id in keys if t == tenant_id]
+            read = await read_locked(self.session, lambda: reports.step_outcomes(self.session, tenant_id=tenant_id, campaign_ids=ids))
+            for campaign_id, outcomes in read.items():
+                found[(tenant_id, campaign_id)] = outcomes
+        return [found[key] for key in keys]
+
+
 async def campaign_feedbacks(root: Any, info: Info, step_external_id: str | None = None) -> list[StepFeedback]:
     campaign = root.model
     steps = [s for s in campaign.steps if step_external_id is None or s.external_id == step_external_id]
     if step_external_id is not None and not steps:
         return []
-    only = steps[0].id if step_external_id is not None else None
-    outcomes = await reports.step_outcomes(info.context.session, tenant_id=campaign.tenant_id, campaign_id=campaign.id, step_id=only)
+    if step_external_id is None:
+        loader = info.context.loaders.get("campaign_step_outcomes", _OutcomeLoader)
+        outcomes = dict(await loader.load((campaign.tenant_id, campaign.id)))
+    else:
+        session = info.context.session
+        outcomes = (await read_locked(session, lambda: reports.step_outcomes(session, tenant_id=campaign.tenant_id, campaign_ids=[campaign.id],
+                                                                       step_id=steps[0].id)))[campaign.id]
     feedbacks = [_feedback(step, outcomes.pop(step.id, None)) for step in steps]
     if step_external_id is None and None in outcomes:
         feedbacks.append(_feedback(None, outcomes[None]))

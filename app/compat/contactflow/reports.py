@@ -2,9 +2,13 @@
 status (`GET /kpis/nodes`, no Node header), and the outcome of an automation's messages per step (feedbacks)."""
 from __future__ import annotations
 
-from starlette.responses import JSONResponse
+import csv
+import io
+import re
 
-from app.compat.contactflow import inputs, shapes
+from starlette.responses import JSONResponse, Response
+
+from app.compat.contactflow import automations, inputs, shapes
 from app.compat.contactflow.auth import node_of, node_uuid
 from app.compat.contactflow.shapes import NODE_FIELDS
 from app.compat.framework import Call, CompatRoute
@@ -16,6 +20,14 @@ KPI_NODES = f"""query NodeKpis($first: Int!, $offset: Int!) {{
 FEEDBACKS = """query AutomationFeedbacks($node: UUID!, $uuid: String!, $step: String) {
   tenant(uuid: $node) { id campaign(externalId: $uuid, kind: AUTOMATION) { externalId
     feedbacks(stepExternalId: $step) { step { externalId type name settings templateId } messages statuses { status count } events { type count } } } } }"""
+
+REPORT = """query AutomationReport($node: UUID!, $offset: Int!, $statuses: [CampaignStatus!], $filter: CampaignFilter) {
+  tenant(uuid: $node) { id campaigns(kinds: [AUTOMATION], statuses: $statuses, filter: $filter, first: 100, offset: $offset) {
+    nodes { externalId name status options feedbacks { step { externalId type name settings templateId } messages statuses { status count } events { type count } } }
+    pageInfo { hasNextPage } } } }"""
+REPORT_ONE = """query AutomationReportOne($node: UUID!, $uuid: String!) {
+  tenant(uuid: $node) { id campaign(externalId: $uuid, kind: AUTOMATION) {
+    externalId name status options feedbacks { step { externalId type name settings templateId } messages statuses { status count } events { type count } } } } }"""
 
 
 async def node_kpis(call: Call) -> JSONResponse:
@@ -46,7 +58,39 @@ async def step_feedbacks(call: Call) -> JSONResponse:
     return JSONResponse(steps[0])
 
 
+async def _report_automations(call: Call) -> list[dict]:
+    """The automations the report covers: the one named by `automationUuid`, else every one the filters keep, 100 a page
+    (each page's feedbacks are counted in one statement)."""
+    if call.query.get("automationUuid"):
+        found = node_of(await call.graphql(REPORT_ONE, {"node": node_uuid(call), "uuid": call.query["automationUuid"]}))["campaign"]
+        return [found] if found else []
+    variables = {"node": node_uuid(call), "statuses": inputs.statuses_in(inputs.query_list(call, "status")), "filter": automations._filter(call)}
+    found, offset = [], 0
+    while True:
+        page = node_of(await call.graphql(REPORT, {**variables, "offset": offset}))["campaigns"]
+        found += page["nodes"]
+        if not page["pageInfo"]["hasNextPage"]:
+            return found
+        offset += len(page["nodes"])
+
+
+async def automation_reports(call: Call) -> Response:
+    """A CSV file: a row per step of each automation, with its feedbacks."""
+    filename = re.sub(r"[^A-Za-z0-9._-]", "_", call.query.get("filename") or "feedbacks")[:100]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(shapes.REPORT_COLUMNS)
+    for campaign in await _report_automations(call):
+        for feedback in campaign["feedbacks"]:
+            if feedback["step"] is not None:
+                writer.writerow(shapes.report_row(campaign, shapes.step_feedback(feedback)))
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'})
+
+
+# Before the automation routes: `/automations/reports` is not an automation's uuid.
 ROUTES = [
+    CompatRoute("GET", "/automations/reports", automation_reports, Role.READ, "Get reports for all Automations (CSV)"),
     CompatRoute("GET", "/kpis/nodes", node_kpis, Role.READ, "Get nodes basic infos and automations status aggregate"),
     CompatRoute("GET", "/automations/{automationUuid}/feedbacks", automation_feedbacks, Role.READ, "Get feedbacks for an automation"),
     CompatRoute("GET", "/automations/{automationUuid}/steps/{stepUuid}/feedbacks", step_feedbacks, Role.READ, "Get feedbacks for a step"),

@@ -43,5 +43,5 @@ def _checked(route: CompatRoute) -> CompatRoute:
 
 ROUTES = [_checked(route) for route in [
     CompatRoute("GET", "/user", current_user, Role.READ, "Get current user info"),
-    *nodes.ROUTES, *settings.ROUTES, *definitions.ROUTES, *automations.ROUTES, *customers.ROUTES, *contents.ROUTES, *reports.ROUTES,
+    *nodes.ROUTES, *settings.ROUTES, *definitions.ROUTES, *reports.ROUTES, *automations.ROUTES, *customers.ROUTES, *contents.ROUTES,
 ]]

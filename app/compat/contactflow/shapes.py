@@ -143,3 +143,14 @@ def step_feedback(feedback: dict) -> dict:
               "statuses": {c["status"].lower(): c["count"] for c in feedback["statuses"]}}
     return {"uuid": shaped["uuid"], "type": shaped["type"], "operation": shaped["operation"], "description": shaped["description"],
             "feedbacks": counts}
+
+
+REPORT_COLUMNS = ("automationUuid", "automationName", "automationStatus", "category", "stepUuid", "stepOperation", "stepDescription",
+                  "messages", *(name.lower() for name in FEEDBACK_EVENTS))
+
+
+def report_row(campaign: dict, feedback: dict) -> list:
+    """One line of the automations report: the automation, one of its steps and that step's feedbacks."""
+    counts = feedback["feedbacks"]
+    return [campaign["externalId"], campaign["name"], STATUS_OUT[campaign["status"]], (campaign["options"] or {}).get("category", DEFAULT_CATEGORY),
+            feedback["uuid"], feedback["operation"], feedback["description"], *(counts[name] for name in REPORT_COLUMNS[7:])]

@@ -1,5 +1,7 @@
 """KPIs (the caller's nodes with their automations per status) and feedbacks (what became of an automation's messages,
 per step), counted from real sends through the workers."""
+import csv
+import io
 import re
 import uuid
 from email import message_from_bytes, policy
@@ -119,3 +121,66 @@ async def test_another_nodes_token_sees_neither_these_kpis_nor_these_feedbacks(c
             response = await other.get(path, node=node)
             assert response.status_code == status and error_codes(response), (path, node)
             assert step_uuid not in response.text
+
+
+def _csv(response) -> list[dict]:
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/csv")
+    return list(csv.DictReader(io.StringIO(response.text)))
+
+
+async def test_the_automations_report_is_a_csv_line_per_step_with_its_feedbacks(cf, mailbox):
+    running = await cf.automation(status="RUNNING", category="Seasonal")
+    draft = await cf.automation()
+    body = customer(cf, "Cy")
+    assert (await cf.post(f"/automations/{running['uuid']}/customers", json=body)).status_code == 201
+    assert await eventually(lambda: subjects(mailbox, body["attributes"]["email"])) == ["Welcome Cy"]
+
+    async def sent():
+        rows = _csv(await cf.get("/automations/reports"))
+        return rows if any(r["sent"] == "1" for r in rows) else None
+
+    rows = {r["automationUuid"]: r for r in await eventually(sent)}
+    assert set(rows) == {running["uuid"], draft["uuid"]}
+    line = rows[running["uuid"]]
+    assert {k: line[k] for k in ("automationName", "automationStatus", "category", "stepUuid", "stepOperation", "messages", "sent", "opened")} == {
+        "automationName": running["name"], "automationStatus": "RUNNING", "category": "Seasonal", "stepUuid": running["steps"][0]["uuid"],
+        "stepOperation": "CLAB_CAMPAIGN", "messages": "1", "sent": "1", "opened": "0"}
+    assert rows[draft["uuid"]]["messages"] == "0"
+
+    only_draft = await cf.get("/automations/reports", params={"status": "DRAFT", "filename": "drafts"})
+    assert [r["automationUuid"] for r in _csv(only_draft)] == [draft["uuid"]]
+    assert only_draft.headers["content-disposition"] == 'attachment; filename="drafts.csv"'
+    one = _csv(await cf.get("/automations/reports", params={"automationUuid": running["uuid"]}))
+    assert [r["automationUuid"] for r in one] == [running["uuid"]]
+    assert _csv(await cf.get("/automations/reports", params={"automationUuid": str(uuid.uuid4())})) == []
+    bad = await cf.get("/automations/reports", params={"status": "SLEEPING"})
+    assert bad.status_code == 400 and error_codes(bad) == ["INVALID_STATUS"]
+    odd_name = await cf.get("/automations/reports", params={"filename": 'a"b\r\nc/../d'})
+    assert odd_name.headers["content-disposition"] == 'attachment; filename="a_b__c_.._d.csv"'
+
+
+async def test_another_nodes_report_holds_nothing_of_this_node(cf, other):
+    automation = await cf.automation(status="RUNNING")
+
+    mine = await other.get("/automations/reports", params={"automationUuid": automation["uuid"]})
+    refused = await other.get("/automations/reports", node=cf.node)
+
+    assert _csv(mine) == [] and automation["uuid"] not in mine.text
+    assert refused.status_code == 403 and error_codes(refused) == ["FORBIDDEN"]
+
+
+async def test_the_report_and_the_kpis_run_as_many_statements_for_six_automations_or_nodes_as_for_two(cf, api):
+    for _ in range(2):
+        await cf.automation()
+        assert (await cf.post("/nodes", json={"uuid": str(uuid.uuid4()), "name": "Child"})).status_code == 201
+    counts = []
+    for more in (0, 4):
+        for _ in range(more):
+            await cf.automation()
+            assert (await cf.post("/nodes", json={"uuid": str(uuid.uuid4()), "name": "Child"})).status_code == 201
+        with api.count_statements() as counter:
+            assert len(_csv(await cf.get("/automations/reports"))) == 2 + more
+            assert (await cf.get("/kpis/nodes", node=None)).json()["page"]["totalElements"] == 3 + more
+        counts.append(counter.count)
+    assert counts[0] == counts[1], counts
