@@ -101,17 +101,22 @@ async def get_token(call: Call) -> JSONResponse:
     return JSONResponse(shapes.token(tenant["enrollment"]))
 
 
-async def search_tokens(call: Call) -> JSONResponse:
-    page, size = inputs.paging(call)
+def token_filter(call: Call) -> dict:
+    """The EnrollmentFilter of a token search (and of the tokens report): automation, step, customer, recipient, aggregated status."""
     query = call.query
     aggregated = query.get("aggregatedStatus")
     if aggregated is not None and aggregated not in shapes.AGGREGATED_STATUS:
         raise Invalid(f"aggregatedStatus must be one of {', '.join(shapes.AGGREGATED_STATUS)}", code="INVALID_STATUS", field="aggregatedStatus")
-    token_filter = {
+    return {
         "campaignExternalId": query.get("automationUuid"), "stepExternalId": query.get("stepUuid"), "clabUuid": query.get("clabUuid"),
         "recipient": query.get("recipient"), "statuses": shapes.AGGREGATED_STATUS[aggregated] if aggregated else shapes.CURRENT_TOKENS,
     }
-    variables = {"node": node_uuid(call), "first": size, "offset": page * size, "filter": token_filter}
+
+
+async def search_tokens(call: Call) -> JSONResponse:
+    page, size = inputs.paging(call)
+    query = call.query
+    variables = {"node": node_uuid(call), "first": size, "offset": page * size, "filter": token_filter(call)}
     found = node_of(await call.graphql(TOKENS, variables))["enrollments"]
     compact = query.get("style") == "compact"
     return JSONResponse(shapes.page([shapes.token(t, compact=compact) for t in found["nodes"]], number=page, size=size, total=found["totalCount"]))

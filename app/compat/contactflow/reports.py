@@ -5,10 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 
 from starlette.responses import JSONResponse, Response
 
-from app.compat.contactflow import automations, inputs, shapes
+from app.compat.contactflow import automations, customers, inputs, shapes
 from app.compat.contactflow.auth import node_of, node_uuid
 from app.compat.contactflow.shapes import NODE_FIELDS
 from app.compat.framework import Call, CompatRoute
@@ -76,7 +77,7 @@ async def _report_automations(call: Call) -> list[dict]:
 
 async def automation_reports(call: Call) -> Response:
     """A CSV file: a row per step of each automation, with its feedbacks."""
-    filename = re.sub(r"[^A-Za-z0-9._-]", "_", call.query.get("filename") or "feedbacks")[:100]
+    filename = _filename(call, "feedbacks")
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(shapes.REPORT_COLUMNS)
@@ -88,9 +89,35 @@ async def automation_reports(call: Call) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'})
 
 
-# Before the automation routes: `/automations/reports` is not an automation's uuid.
+def _filename(call: Call, default: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]", "_", call.query.get("filename") or default)[:100]
+
+
+async def token_reports(call: Call) -> Response:
+    """A ZIP file holding one CSV: a line per current token the filters of `GET /tokens` keep, 100 read a page."""
+    filename = _filename(call, "automations-monitor")
+    variables = {"node": node_uuid(call), "first": 100, "filter": customers.token_filter(call)}
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(shapes.TOKEN_REPORT_COLUMNS)
+    offset = 0
+    while True:
+        found = node_of(await call.graphql(customers.TOKENS, {**variables, "offset": offset}))["enrollments"]
+        for token in found["nodes"]:
+            writer.writerow(shapes.token_report_row(token))
+        offset += len(found["nodes"])
+        if not found["nodes"] or offset >= found["totalCount"]:
+            break
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.writestr(f"{filename}.csv", out.getvalue())
+    return Response(archive.getvalue(), media_type="application/zip", headers={"Content-Disposition": f'attachment; filename="{filename}.zip"'})
+
+
+# Before the automation and token routes: `/automations/reports` is not an automation's uuid, `/tokens/reports` not a token's.
 ROUTES = [
     CompatRoute("GET", "/automations/reports", automation_reports, Role.READ, "Get reports for all Automations (CSV)"),
+    CompatRoute("GET", "/tokens/reports", token_reports, Role.READ, "Get reports for all Tokens (ZIP)"),
     CompatRoute("GET", "/kpis/nodes", node_kpis, Role.READ, "Get nodes basic infos and automations status aggregate"),
     CompatRoute("GET", "/automations/{automationUuid}/feedbacks", automation_feedbacks, Role.READ, "Get feedbacks for an automation"),
     CompatRoute("GET", "/automations/{automationUuid}/steps/{stepUuid}/feedbacks", step_feedbacks, Role.READ, "Get feedbacks for a step"),

@@ -154,3 +154,13 @@ def report_row(campaign: dict, feedback: dict) -> list:
     counts = feedback["feedbacks"]
     return [campaign["externalId"], campaign["name"], STATUS_OUT[campaign["status"]], (campaign["options"] or {}).get("category", DEFAULT_CATEGORY),
             feedback["uuid"], feedback["operation"], feedback["description"], *(counts[name] for name in REPORT_COLUMNS[7:])]
+
+
+TOKEN_REPORT_COLUMNS = ("uuid", "userPk", "clabUuid", "email", "automationUuid", "automationName", "automationStatus", "stepUuid",
+                        "stepOperation", "stepType", "stepDescription", "status", "enterAutomationDate", "enterStepDate", "errorDate", "errorMessage")
+
+
+def token_report_row(enrollment: dict) -> list:
+    """One line of the tokens report: the token as `token()` shapes it, and its customer's email."""
+    shaped = {**token(enrollment), "email": (enrollment.get("contact") or {}).get("email")}
+    return [shaped.get(name) for name in TOKEN_REPORT_COLUMNS]

@@ -4,6 +4,7 @@ import csv
 import io
 import re
 import uuid
+import zipfile
 from email import message_from_bytes, policy
 
 import httpx
@@ -184,3 +185,43 @@ async def test_the_report_and_the_kpis_run_as_many_statements_for_six_automation
             assert (await cf.get("/kpis/nodes", node=None)).json()["page"]["totalElements"] == 3 + more
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
+
+
+def _zipped_csv(response, name: str) -> list[dict]:
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/zip"
+    assert response.headers["content-disposition"] == f'attachment; filename="{name}.zip"'
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        assert archive.namelist() == [f"{name}.csv"]
+        return list(csv.DictReader(io.StringIO(archive.read(f"{name}.csv").decode())))
+
+
+async def test_the_tokens_report_is_a_zipped_csv_of_the_current_tokens_the_filters_keep(cf):
+    first, second = await cf.automation(), await cf.automation()
+    people = [customer(cf, "Di"), customer(cf, "Ed")]
+    assert (await cf.post(f"/automations/{first['uuid']}/customers", json=people[0])).status_code == 201
+    assert (await cf.post(f"/automations/{second['uuid']}/customers", json=people[1])).status_code == 201
+
+    every = _zipped_csv(await cf.get("/tokens/reports"), "automations-monitor")
+    one = _zipped_csv(await cf.get("/tokens/reports", params={"automationUuid": first["uuid"], "filename": "monitor"}), "monitor")
+
+    assert {r["uuid"] for r in every} == {p["uuid"] for p in people}
+    [row] = one
+    assert {k: row[k] for k in ("uuid", "userPk", "email", "automationUuid", "stepUuid", "stepOperation", "status", "automationStatus")} == {
+        "uuid": people[0]["uuid"], "userPk": people[0]["userPk"], "email": people[0]["attributes"]["email"], "automationUuid": first["uuid"],
+        "stepUuid": first["steps"][0]["uuid"], "stepOperation": "CLAB_CAMPAIGN", "status": "READY", "automationStatus": "DRAFT"}
+    assert _zipped_csv(await cf.get("/tokens/reports", params={"aggregatedStatus": "COMPLETED"}), "automations-monitor") == []
+    bad = await cf.get("/tokens/reports", params={"aggregatedStatus": "SLEEPING"})
+    assert bad.status_code == 400 and error_codes(bad) == ["INVALID_STATUS"]
+
+
+async def test_another_nodes_tokens_report_holds_nothing_of_this_node(cf, other):
+    automation = await cf.automation()
+    body = customer(cf, "Fay")
+    assert (await cf.post(f"/automations/{automation['uuid']}/customers", json=body)).status_code == 201
+
+    mine = await other.get("/tokens/reports", params={"automationUuid": automation["uuid"]})
+    refused = await other.get("/tokens/reports", node=cf.node)
+
+    assert _zipped_csv(mine, "automations-monitor") == []
+    assert refused.status_code == 403 and error_codes(refused) == ["FORBIDDEN"]
