@@ -13,6 +13,7 @@ from schema.contacts.consents import ConsentMutations
 from schema.contacts.membership import MembershipMutations
 from schema.contacts.mutations import ContactMutations
 from schema.contacts.segments import SegmentMutations
+from schema.contacts.interests import InterestMutations, InterestQueries
 from schema.contacts.tags import TagMutations, TagQueries
 from schema.events.mutations import EventMutations
 from schema.identity.mutations import IdentityMutations
@@ -25,12 +26,12 @@ from schema.tenants.mutations import TenantMutations
 from schema.tenants.settings import TenantSettingMutations
 from schema.webhooks.mutations import WebhookMutations
 
-Query = merge_types("Query", (RootQuery, TemplateQueries, TagQueries))
+Query = merge_types("Query", (RootQuery, TemplateQueries, TagQueries, InterestQueries))
 Mutation = merge_types(
     "Mutation",
     (TenantMutations, ContactMutations, TemplateMutations, EventMutations, CampaignMutations, MessagingMutations, WebhookMutations,
      SenderMutations, MembershipMutations, ConsentMutations, EnrollmentMutations, IdentityMutations,
-     BrandMutations, TransactionalMutations, DictionaryMutations, TenantSettingMutations, SegmentMutations, TagMutations),
+     BrandMutations, TransactionalMutations, DictionaryMutations, TenantSettingMutations, SegmentMutations, TagMutations, InterestMutations),
 )
 
 schema = strawberry.Schema(

@@ -19,10 +19,10 @@ RENAME = f"mutation EspecialRenameTag($input: RenameContactTagInput!) {{ renameC
 DELETE = f"mutation EspecialDeleteTag($input: ContactTagInput!) {{ deleteContactTag(input: $input) {{ tag {ERRORS} }} }}"
 TAG = f"mutation EspecialTagContacts($input: TagContactsInput!) {{ tagContacts(input: $input) {{ contacts {{ databaseId }} {ERRORS} }} }}"
 UNTAG = f"mutation EspecialUntagContacts($input: TagContactsInput!) {{ untagContacts(input: $input) {{ contacts {{ databaseId }} {ERRORS} }} }}"
-FIELD_NAMES = {"newTag": "tag", "contactIds": "contact_ids", "listId": "list_id"}
+FIELD_NAMES = {"newTag": "tag", "newName": "name", "contactIds": "contact_ids", "listId": "list_id"}
 
 
-async def _graph(call: Call, document: str, input: dict) -> dict:
+async def graph_input(call: Call, document: str, input: dict) -> dict:
     """`call.graphql`, with a failing input field under Especial's name for it."""
     try:
         return await call.graphql(document, {"input": input})
@@ -43,7 +43,7 @@ async def list_tags(call: Call) -> JSONResponse:
 async def create_tag(call: Call) -> JSONResponse:
     body = await json_body(call, "CreateTag")
     account = await auth.account(call)
-    tag = (await _graph(call, CREATE, {"tenantId": account, "tag": body["tag"]}))["createContactTag"]["tag"]
+    tag = (await graph_input(call, CREATE, {"tenantId": account, "tag": body["tag"]}))["createContactTag"]["tag"]
     return JSONResponse({"tag": tag, "object": "tag", "created": True, "data": {"tag": tag}}, status_code=201)
 
 
@@ -58,17 +58,17 @@ async def get_tag(call: Call) -> JSONResponse:
 async def update_tag(call: Call) -> JSONResponse:
     body = await json_body(call, "PatchTag")
     account = await auth.account(call)
-    tag = (await _graph(call, RENAME, {"tenantId": account, "tag": call.params["tag"], "newTag": body["tag"]}))["renameContactTag"]["tag"]
+    tag = (await graph_input(call, RENAME, {"tenantId": account, "tag": call.params["tag"], "newTag": body["tag"]}))["renameContactTag"]["tag"]
     return JSONResponse({"tag": tag, "object": "tag", "updated": True, "data": {"tag": tag}})
 
 
 async def delete_tag(call: Call) -> JSONResponse:
     account = await auth.account(call)
-    tag = (await _graph(call, DELETE, {"tenantId": account, "tag": call.params["tag"]}))["deleteContactTag"]["tag"]
+    tag = (await graph_input(call, DELETE, {"tenantId": account, "tag": call.params["tag"]}))["deleteContactTag"]["tag"]
     return JSONResponse({"tag": tag, "object": "tag", "deleted": True})
 
 
-async def _own_list(call: Call) -> int:
+async def own_list(call: Call) -> int:
     account = await auth.account(call)
     list_id = path_id(call, "list_id")
     owned((await call.graphql(shapes.LIST, {"id": to_global_id("ContactList", list_id)}))["node"], account, "List", list_id, "list_id")
@@ -77,7 +77,7 @@ async def _own_list(call: Call) -> int:
 
 async def _tag(call: Call, schema: str, document: str, contact_ids: list[int] | None, body: dict | None = None) -> None:
     body = body or await json_body(call, schema)
-    list_id = await _own_list(call)
+    list_id = await own_list(call)
     if contact_ids is None:
         for name in ("query", "fiql", "json"):
             if name in body:
@@ -86,7 +86,7 @@ async def _tag(call: Call, schema: str, document: str, contact_ids: list[int] | 
         if "contact_ids" not in body:
             raise Invalid("contact_ids is required", code="REQUIRED", field="contact_ids")
         contact_ids = body["contact_ids"]
-    await _graph(call, document, {"listId": to_global_id("ContactList", list_id), "tags": body["tags"],
+    await graph_input(call, document, {"listId": to_global_id("ContactList", list_id), "tags": body["tags"],
                                   "contactIds": [to_global_id("Contact", i) for i in contact_ids]})
 
 
