@@ -164,3 +164,10 @@ def token_report_row(enrollment: dict) -> list:
     """One line of the tokens report: the token as `token()` shapes it, and its customer's email."""
     shaped = {**token(enrollment), "email": (enrollment.get("contact") or {}).get("email")}
     return [shaped.get(name) for name in TOKEN_REPORT_COLUMNS]
+
+
+def template_pages(template: dict) -> list[dict]:
+    """A PageBuilder template's pages (`settings.pages`), as `{id, templateId, name}`; malformed entries are left out."""
+    pages = (template.get("settings") or {}).get("pages")
+    return [{"id": p["id"], "templateId": template["databaseId"], "name": p.get("name")} for p in pages if isinstance(p, dict)
+            and isinstance(p.get("id"), int) and not isinstance(p.get("id"), bool)] if isinstance(pages, list) else []

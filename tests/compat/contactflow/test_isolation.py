@@ -25,6 +25,7 @@ from tests.compat.contactflow.test_automations import AUTOMATION_SAMPLE, step
 from tests.compat.contactflow.test_customers import BATCH_SAMPLE, CUSTOMER_SAMPLE
 from tests.compat.contactflow.test_external_contents import TEST_EMAIL_SAMPLE
 from tests.compat.contactflow.test_nodes import NODE_SAMPLE
+from tests.compat.contactflow.test_pagebuilder import page_template
 from tests.compat.contactflow.test_settings import SETTING_SAMPLE
 
 STATE = """query($slug: String!) { tenant(slug: $slug) {
@@ -100,9 +101,9 @@ def _route_id(route: CompatRoute) -> str:
 
 def test_the_sweep_covers_every_registered_route():
     registered = {(r.method, r.path) for r in ROUTES}
-    assert len(registered) == len(ROUTES) == 38, sorted(registered)  # a new route is swept below: update the count here
+    assert len(registered) == len(ROUTES) == 41, sorted(registered)  # a new route is swept below: update the count here
     assert set(CASES) <= registered, f"cases for routes no longer registered: {set(CASES) - registered}"
-    unfilled = {p for r in ROUTES for p in _path_parameters(r.path)} - {"nodeUuid", "automationUuid", "customerUuid", "tokenUuid", "settingUuid", "stepUuid"}
+    unfilled = {p for r in ROUTES for p in _path_parameters(r.path)} - {"nodeUuid", "automationUuid", "customerUuid", "tokenUuid", "settingUuid", "stepUuid", "templateId", "pageId"}
     assert not unfilled, f"give the victim an id for {unfilled}"
     without_body = [_route_id(r) for r in ROUTES if r.method not in BODILESS and (r.method, r.path) not in CASES]
     assert without_body == [], f"give these routes a seed-shaped body in CASES: {without_body}"
@@ -129,6 +130,7 @@ async def victim(make_contactflow) -> Victim:
     cf = await make_contactflow()
     marker = secrets.token_hex(4)
     mail, sms = await _model(cf, "EMAIL", marker), await _model(cf, "SMS", marker)
+    page = await page_template(cf, f"Victim page {marker}", pages=[{"id": 7, "name": f"Victim page {marker}"}])
     automation = await cf.automation(model=mail, name=f"Victim journey {marker}", description=f"Victim description {marker}")
     base = f"/automations/{automation['uuid']}/customers"
     one, batch = _customer("Victima"), {**BATCH_SAMPLE, "sourceUuid": str(uuid.uuid4()), "sourceLabel": f"Victim batch {marker}",
@@ -142,9 +144,10 @@ async def victim(make_contactflow) -> Victim:
                *(c[k] for c in (one, *batch["customers"]) for k in ("uuid", "userPk", "clabUuid")),
                *(c["attributes"]["email"] for c in (one, *batch["customers"]))}
     params = {"nodeUuid": cf.node, "automationUuid": automation["uuid"], "customerUuid": one["uuid"], "tokenUuid": one["uuid"],
-              "settingUuid": setting["uuid"], "stepUuid": automation["steps"][0]["uuid"]}
+              "settingUuid": setting["uuid"], "stepUuid": automation["steps"][0]["uuid"],
+              "templateId": str(page), "pageId": "7"}
     return Victim(cf=cf, params=params, model=mail, batch_source=batch["sourceUuid"],
-                  customer_email=one["attributes"]["email"], strings=strings, numbers={mail, sms})
+                  customer_email=one["attributes"]["email"], strings=strings, numbers={mail, sms, page})
 
 
 @pytest.fixture
