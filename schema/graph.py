@@ -13,6 +13,7 @@ from schema.contacts.consents import ConsentMutations
 from schema.contacts.membership import MembershipMutations
 from schema.contacts.mutations import ContactMutations
 from schema.contacts.segments import SegmentMutations
+from schema.contacts.attribute_definitions import AttributeDefinitionMutations, AttributeDefinitionQueries
 from schema.contacts.interests import InterestMutations, InterestQueries
 from schema.contacts.tags import TagMutations, TagQueries
 from schema.events.mutations import EventMutations
@@ -26,12 +27,13 @@ from schema.tenants.mutations import TenantMutations
 from schema.tenants.settings import TenantSettingMutations
 from schema.webhooks.mutations import WebhookMutations
 
-Query = merge_types("Query", (RootQuery, TemplateQueries, TagQueries, InterestQueries))
+Query = merge_types("Query", (RootQuery, TemplateQueries, TagQueries, InterestQueries, AttributeDefinitionQueries))
 Mutation = merge_types(
     "Mutation",
     (TenantMutations, ContactMutations, TemplateMutations, EventMutations, CampaignMutations, MessagingMutations, WebhookMutations,
      SenderMutations, MembershipMutations, ConsentMutations, EnrollmentMutations, IdentityMutations,
-     BrandMutations, TransactionalMutations, DictionaryMutations, TenantSettingMutations, SegmentMutations, TagMutations, InterestMutations),
+     BrandMutations, TransactionalMutations, DictionaryMutations, TenantSettingMutations, SegmentMutations, TagMutations, InterestMutations,
+     AttributeDefinitionMutations),
 )
 
 schema = strawberry.Schema(

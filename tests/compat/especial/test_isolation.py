@@ -38,7 +38,7 @@ STATE = """query($slug: String!) { tenant(slug: $slug) {
     template { databaseId } list { databaseId } sender { databaseId } } }
   messages(first: 100) { totalCount nodes { databaseId recipient subject } }
   suppressions(first: 100) { totalCount } } }"""
-PARAMETERS = ("list_id", "contact_id", "sender_id", "template_id", "campaign_id", "email", "segment_id", "tag", "interest_name")
+PARAMETERS = ("list_id", "contact_id", "sender_id", "template_id", "campaign_id", "email", "segment_id", "tag", "interest_name", "name")
 
 
 @dataclass
@@ -105,6 +105,7 @@ CASES: dict[tuple[str, str], Case] = {
     ("PATCH", "/lists/{list_id}/interests/{interest_name}"): Case(body=lambda v, a: {"name": "Hijacked", "alias": "pwned"}),
     **{("POST", f"/lists/{{list_id}}/contacts/{action}"): Case(body=lambda v, a: {"interests": ["pwned"], "contact_ids": [v.params["contact_id"]]})
        for action in ("add-interests", "remove-interests")},
+    ("POST", "/lists/{list_id}/custom-attributes"): Case(body=lambda v, a: {"name": "intruder", "type": "text"}),
     ("POST", "/brands/default/senders"): Case(body=lambda v, a: {**SENDER, "email": _thief()}),
     ("PATCH", "/brands/default/senders/{sender_id}"): Case(body=lambda v, a: {"name": "Hijacked", "language": "fr_FR"}),
     ("POST", "/emails"): Case(names_victim=True,  # the victim's template (its sender: POST /lists)
@@ -132,7 +133,7 @@ def _route_id(route: CompatRoute) -> str:
 
 def test_the_sweep_covers_every_registered_route():
     registered = {(r.method, r.path) for r in ROUTES}
-    assert len(registered) == len(ROUTES) == 67, sorted(registered)  # a new route is swept below: update the count here
+    assert len(registered) == len(ROUTES) == 71, sorted(registered)  # a new route is swept below: update the count here
     assert set(CASES) <= registered, f"cases for routes no longer registered: {set(CASES) - registered}"
     unfilled = {p for r in ROUTES for p in _path_parameters(r.path)} - set(PARAMETERS)
     assert not unfilled, f"give the victim an id for {unfilled}"
@@ -156,14 +157,16 @@ async def victim(make_user, login) -> Victim:
     suppressed = await client.post("/suppressed-emails", json={"email": f"victim.suppressed.{marker}@example.com"})
     tag = await client.post("/tags", json={"tag": f"victim-{marker}"})
     interest = await client.post(f"/lists/{contact_list['id']}/interests", json={"name": f"victim-{marker}"})
-    assert (tag.status_code, interest.status_code) == (201, 201), (tag.text, interest.text)
+    attribute = await client.post(f"/lists/{contact_list['id']}/custom-attributes", json={"name": f"victim-{marker}", "type": "text"})
+    assert (tag.status_code, interest.status_code, attribute.status_code) == (201, 201, 201), (tag.text, interest.text, attribute.text)
     segment = await client.post(f"/lists/{contact_list['id']}/segments", json={"name": f"Victim segment {marker}", "query": f"email = '{email}'"})
     assert (template.status_code, campaign.status_code, sent.status_code, suppressed.status_code, segment.status_code) == (201,) * 5, (
         template.text, campaign.text, sent.text, suppressed.text, segment.text)
     params = {"list_id": contact_list["id"], "contact_id": contact["id"], "sender_id": int(sender["id"]),
               "template_id": template.json()["id"], "campaign_id": campaign.json()["id"], "email": suppressed.json()["email"],
               "segment_id": segment.json()["id"], "tag": tag.json()["tag"],
-              "interest_name": interest.json()["data"]["name"]}
+              "interest_name": interest.json()["data"]["name"],
+              "name": attribute.json()["name"]}
     strings = {marker, email, sender["email"], client.user.email, client.user.tenant.slug, suppressed.json()["email"]}
     return Victim(client=client, sender_id=int(sender["id"]), params=params, contact_email=email, strings=strings)
 
