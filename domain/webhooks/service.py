@@ -8,12 +8,14 @@ and defers one `deliver_webhook` job per attempt. The worker POSTs, records the 
 """
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.common import apply_changes, get_or_raise
+from domain.db import utcnow
 from domain.errors import Invalid
 from domain.messaging.models import Message, Process
 from domain.outbox import defer
@@ -53,6 +55,21 @@ def check_events(events: list[str] | None) -> list[str]:
     return events
 
 
+def _note_activity(endpoint: WebhookEndpoint) -> None:
+    """An inactive endpoint remembers since when (`settings.deactivated_at`, ISO 8601); an active one forgets it."""
+    settings = dict(endpoint.settings or {})
+    if endpoint.active:
+        settings.pop("deactivated_at", None)
+    elif "deactivated_at" not in settings:
+        settings["deactivated_at"] = utcnow().isoformat()
+    endpoint.settings = settings
+
+
+def deactivated_at(endpoint: WebhookEndpoint) -> datetime | None:
+    raw = (endpoint.settings or {}).get("deactivated_at")
+    return datetime.fromisoformat(raw) if raw and not endpoint.active else None
+
+
 def _check_endpoint(endpoint: WebhookEndpoint) -> None:
     check_length(endpoint.description, field="description", max_length=200)
     check_length(endpoint.basic_auth_username, field="basicAuthUsername", max_length=200)
@@ -74,6 +91,7 @@ async def create_endpoint(
         active=active, secret=signing.generate_secret(), settings={},
     )
     _check_endpoint(endpoint)
+    _note_activity(endpoint)
     session.add(endpoint)
     await session.flush()
     return endpoint
@@ -96,6 +114,7 @@ async def update_endpoint(session: AsyncSession, *, endpoint_id: int, changes: d
             changes[name] = changes[name] or None
     apply_changes(endpoint, changes)
     _check_endpoint(endpoint)
+    _note_activity(endpoint)
     await session.flush()
     return endpoint
 
@@ -188,7 +207,8 @@ def succeeded(attempt: WebhookDelivery) -> bool:
 async def next_attempt(session: AsyncSession, delivery_id: int) -> tuple[WebhookEndpoint, WebhookDelivery] | None:
     """The attempt to make now for the delivery whose first attempt is `delivery_id`: its pending
     attempt, else a new one numbered after the last. None when there is nothing left to do: the
-    delivery (or its endpoint) is gone, or an attempt already succeeded (the job ran twice)."""
+    delivery (or its endpoint) is gone, the endpoint was deactivated meanwhile (no deliveries while inactive), or an
+    attempt already succeeded (the job ran twice)."""
     attempts = (
         await session.execute(
             select(WebhookDelivery).where(WebhookDelivery.first_attempt_id == delivery_id).order_by(WebhookDelivery.attempt)
@@ -197,7 +217,7 @@ async def next_attempt(session: AsyncSession, delivery_id: int) -> tuple[Webhook
     if not attempts or any(succeeded(a) for a in attempts):
         return None
     endpoint = await session.get(WebhookEndpoint, attempts[0].endpoint_id)
-    if endpoint is None:
+    if endpoint is None or not endpoint.active:
         return None
     pending = next((a for a in attempts if is_pending(a)), None)
     if pending is not None:

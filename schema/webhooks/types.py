@@ -58,6 +58,12 @@ class WebhookEndpoint(Node):
     basic_auth_username: str | None
     created_at: datetime
 
+    @strawberry.field(description="Since when the endpoint is inactive (deactivated, or archived in Especial's words); null while active.")
+    def deactivated_at(self) -> datetime | None:
+        from domain.webhooks.service import deactivated_at
+
+        return deactivated_at(self.model)
+
     @strawberry.field
     async def tenant(self, info: Info) -> TenantRef:
         from schema.tenants.loaders import load_tenant

@@ -37,8 +37,9 @@ STATE = """query($slug: String!) { tenant(slug: $slug) {
   campaigns(first: 100) { nodes { databaseId name kind status scheduledAt launchedAt options
     template { databaseId } list { databaseId } sender { databaseId } } }
   messages(first: 100) { totalCount nodes { databaseId recipient subject } }
-  suppressions(first: 100) { totalCount } } }"""
-PARAMETERS = ("list_id", "contact_id", "sender_id", "template_id", "campaign_id", "email", "segment_id", "tag", "interest_name", "name")
+  suppressions(first: 100) { totalCount }
+  webhookEndpoints(first: 100) { nodes { databaseId url events active } } } }"""
+PARAMETERS = ("list_id", "contact_id", "sender_id", "template_id", "campaign_id", "email", "segment_id", "tag", "interest_name", "name", "webhook_id")
 
 
 @dataclass
@@ -123,6 +124,10 @@ CASES: dict[tuple[str, str], Case] = {
     ("GET", "/suppressed-emails"): Case(query=lambda v: {"with_count": "true"}),
     ("POST", "/suppressed-emails"): Case(body=lambda v, a: {"email": _thief()}),
     ("GET", "/logs/emails"): Case(query=lambda v: {"log_type": "all", "with_count": "true"}),
+    ("GET", "/webhooks"): Case(query=lambda v: {"with_archived": "true", "with_count": "true"}),
+    ("POST", "/webhooks"): Case(body=lambda v, a: {"event": "Email.Sent", "url": "https://thief.example.com/hook", "rate_limit": 80}),
+    ("PATCH", "/webhooks/{webhook_id}"): Case(body=lambda v, a: {"url": "https://thief.example.com/hook"}),
+    **{("POST", f"/webhooks/{{webhook_id}}/{action}"): Case() for action in ("archive", "unarchive")},
 }
 BODILESS = ("GET", "DELETE")
 
@@ -133,7 +138,7 @@ def _route_id(route: CompatRoute) -> str:
 
 def test_the_sweep_covers_every_registered_route():
     registered = {(r.method, r.path) for r in ROUTES}
-    assert len(registered) == len(ROUTES) == 71, sorted(registered)  # a new route is swept below: update the count here
+    assert len(registered) == len(ROUTES) == 77, sorted(registered)  # a new route is swept below: update the count here
     assert set(CASES) <= registered, f"cases for routes no longer registered: {set(CASES) - registered}"
     unfilled = {p for r in ROUTES for p in _path_parameters(r.path)} - set(PARAMETERS)
     assert not unfilled, f"give the victim an id for {unfilled}"
@@ -158,7 +163,9 @@ async def victim(make_user, login) -> Victim:
     tag = await client.post("/tags", json={"tag": f"victim-{marker}"})
     interest = await client.post(f"/lists/{contact_list['id']}/interests", json={"name": f"victim-{marker}"})
     attribute = await client.post(f"/lists/{contact_list['id']}/custom-attributes", json={"name": f"victim-{marker}", "type": "text"})
-    assert (tag.status_code, interest.status_code, attribute.status_code) == (201, 201, 201), (tag.text, interest.text, attribute.text)
+    webhook = await client.post("/webhooks", json={"event": "Email.Sent", "url": f"https://victim-{marker}.example.com/hook"})
+    assert (tag.status_code, interest.status_code, attribute.status_code, webhook.status_code) == (201,) * 4, (
+        tag.text, interest.text, attribute.text, webhook.text)
     segment = await client.post(f"/lists/{contact_list['id']}/segments", json={"name": f"Victim segment {marker}", "query": f"email = '{email}'"})
     assert (template.status_code, campaign.status_code, sent.status_code, suppressed.status_code, segment.status_code) == (201,) * 5, (
         template.text, campaign.text, sent.text, suppressed.text, segment.text)
@@ -166,7 +173,7 @@ async def victim(make_user, login) -> Victim:
               "template_id": template.json()["id"], "campaign_id": campaign.json()["id"], "email": suppressed.json()["email"],
               "segment_id": segment.json()["id"], "tag": tag.json()["tag"],
               "interest_name": interest.json()["data"]["name"],
-              "name": attribute.json()["name"]}
+              "name": attribute.json()["name"], "webhook_id": webhook.json()["id"]}
     strings = {marker, email, sender["email"], client.user.email, client.user.tenant.slug, suppressed.json()["email"]}
     return Victim(client=client, sender_id=int(sender["id"]), params=params, contact_email=email, strings=strings)
 
