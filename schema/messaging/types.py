@@ -20,11 +20,13 @@ CampaignRef = Annotated["Campaign", strawberry.lazy("schema.campaigns.types")]
 TemplateRef = Annotated["Template", strawberry.lazy("schema.templates.types")]
 EventRef = Annotated["Event", strawberry.lazy("schema.events.types")]
 ListMemberRef = Annotated["ListMember", strawberry.lazy("schema.contacts.types")]
+ContactRef = Annotated["Contact", strawberry.lazy("schema.contacts.types")]
 WebhookDeliveryRef = Annotated["WebhookDelivery", strawberry.lazy("schema.webhooks.types")]
 
 
 @strawberry.type(description="One step in a message's life: a status change, an open, a click.")
 class MessageEvent:
+    database_id: int = strawberry.field(description="Its numeric id (an Especial log id).")
     type: MessageEventType
     detail: JSON
     occurred_at: datetime
@@ -69,6 +71,13 @@ class Message(Node):
         row = await info.context.loaders.load(models.Campaign, self.model.campaign_id)
         return row and Campaign.from_model(row)
 
+    @strawberry.field(description="The contact it was sent to, when sent to one (a campaign's messages are).")
+    async def contact(self, info: Info) -> ContactRef | None:
+        from schema.contacts.types import Contact
+
+        row = await info.context.loaders.load(models.Contact, self.model.contact_id)
+        return row and Contact.from_model(row)
+
     @strawberry.field
     async def template(self, info: Info) -> TemplateRef | None:
         from schema.templates.types import Template
@@ -79,7 +88,7 @@ class Message(Node):
     @strawberry.field(description="Status history, opens and clicks, oldest first.")
     async def events(self, info: Info) -> list[MessageEvent]:
         rows = await info.context.loaders.children(models.MessageEvent.message_id, self.model.id)
-        return [MessageEvent(type=r.type, detail=r.detail, occurred_at=r.occurred_at) for r in rows]
+        return [MessageEvent(database_id=r.id, type=r.type, detail=r.detail, occurred_at=r.occurred_at) for r in rows]
 
 
 @strawberry.type(description="A Doxie QR code: it leads to `targetUrl` while `status` is `active`.")

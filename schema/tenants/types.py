@@ -38,6 +38,8 @@ class MessageFilter:
     created_after: datetime | None = None
     created_before: datetime | None = None
     external_ids: list[str] | None = strawberry.field(default=None, description="Any of these externalIds (a Marigold sg_external_id, ...).")
+    campaign_id: strawberry.ID | None = strawberry.field(default=None, description="Messages of this campaign.")
+    list_id: strawberry.ID | None = strawberry.field(default=None, description="Messages of the campaigns sent to this list.")
 
 
 @strawberry.type(description="One account: a Doxie tenant (slug), a Contactflow node (uuid), a Marigold organization (slug), an Especial account (accountId).")
@@ -218,8 +220,9 @@ class Tenant(Node):
             select(models.Process).where(models.Process.tenant_id == self.model.id, models.Process.uuid == key))).scalar_one_or_none()
         return row and Process.from_model(row)
 
-    @strawberry.field(description="Newest first.")
-    async def messages(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None, filter: MessageFilter | None = None) -> Connection[Message]:
+    @strawberry.field(description="Newest first; `offset` skips that many first (paging by number).")
+    async def messages(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None, filter: MessageFilter | None = None,
+                       offset: int | None = None) -> Connection[Message]:
 
         query = select(models.Message).where(models.Message.tenant_id == self.model.id)
         if filter is not None:
@@ -231,9 +234,12 @@ class Tenant(Node):
                 filter.created_after is not None and m.created_at >= filter.created_after,
                 filter.created_before is not None and m.created_at < filter.created_before,
                 filter.external_ids is not None and m.external_id.in_(filter.external_ids),
+                filter.campaign_id is not None and m.campaign_id == decode_id(filter.campaign_id, "Campaign", field="campaignId"),
+                filter.list_id is not None and m.campaign_id.in_(select(models.Campaign.id).where(
+                    models.Campaign.tenant_id == self.model.id, models.Campaign.list_id == decode_id(filter.list_id, "ContactList", field="listId"))),
             ]
             query = query.where(*[c for c in conditions if c is not False])
-        return await paginate(info, query, model=models.Message, wrap=Message.from_model, first=first, after=after, last=last, before=before, descending=True)
+        return await paginate(info, query, model=models.Message, wrap=Message.from_model, first=first, after=after, last=last, before=before, descending=True, offset=offset)
 
     @strawberry.field(description="Its brands, oldest first.")
     async def brands(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None) -> Connection[Brand]:
@@ -248,20 +254,22 @@ class Tenant(Node):
     async def api_credential(self, info: Info, id: strawberry.ID) -> ApiCredential | None:
         return await tenant_credential(info, self.model.id, id)
 
-    @strawberry.field(description="Addresses this tenant never sends to, newest first; `address` finds one.")
-    async def suppressions(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None, address: str | None = None) -> Connection[Suppression]:
+    @strawberry.field(description="Addresses this tenant never sends to, newest first; `address` finds one, `offset` skips that many first.")
+    async def suppressions(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None, address: str | None = None,
+                           offset: int | None = None) -> Connection[Suppression]:
         query = select(models.Suppression).where(models.Suppression.tenant_id == self.model.id)
         if address:
             query = query.where(models.Suppression.address == _address_key(address))
-        return await paginate(info, query, model=models.Suppression, wrap=Suppression.from_model, first=first, after=after, last=last, before=before, descending=True)
+        return await paginate(info, query, model=models.Suppression, wrap=Suppression.from_model, first=first, after=after, last=last, before=before, descending=True, offset=offset)
 
-    @strawberry.field(description="`active` narrows the list to active (true) or inactive (false) endpoints.")
-    async def webhook_endpoints(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None, active: bool | None = None) -> Connection[WebhookEndpoint]:
+    @strawberry.field(description="`active` narrows the list to active (true) or inactive (false) endpoints; `offset` skips that many first.")
+    async def webhook_endpoints(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None, active: bool | None = None,
+                                offset: int | None = None) -> Connection[WebhookEndpoint]:
 
         query = select(models.WebhookEndpoint).where(models.WebhookEndpoint.tenant_id == self.model.id)
         if active is not None:
             query = query.where(models.WebhookEndpoint.active.is_(active))
-        return await paginate(info, query, model=models.WebhookEndpoint, wrap=WebhookEndpoint.from_model, first=first, after=after, last=last, before=before)
+        return await paginate(info, query, model=models.WebhookEndpoint, wrap=WebhookEndpoint.from_model, first=first, after=after, last=last, before=before, offset=offset)
 
 
 def _address_key(address: str) -> str:

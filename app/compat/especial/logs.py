@@ -1,13 +1,15 @@
-"""Especial email activity logs (`GET /logs/emails`) from the graph's messages and their events.
+"""Especial activity logs from the graph's messages and their events: the account's emails (`GET /logs/emails`),
+a campaign's (`GET /logs/campaigns/{id}`: messages of that campaign) and a list's (`GET /logs/lists/{id}`: messages
+of the campaigns sent to that list).
 
-A log entry is one MessageEvent of one of the account's email messages (transactional and campaign alike: the
-contract calls them "email activity logs"). The graph pages messages, not events, so a page is `per_page`
-emails with their entries of `log_type` (an email may give none, or several), and `count` counts the emails
-that match. `start_time`/`end_time` select the emails created in that window and their entries in it.
-Especial's `group_id` is kept with the message but the graph cannot filter on it: that filter is refused.
+A log entry is one MessageEvent of one of those email messages. The graph pages messages, not events, so a page is
+`per_page` messages (read with `offset`) with their entries of the types asked for (a message may give none, or
+several), and `count` counts the messages that match. `start_time`/`end_time` select the messages created in that
+window and their entries in it. Especial's `group_id` is kept with the message but the graph cannot filter on it:
+that filter is refused, as are the campaign and list logs' terms the graph has no data for (uniques, totals, ...),
+sorting and cursors.
 
-Not served: `/logs/campaigns/{id}` and `/logs/lists/{id}` (the graph has no campaign or list filter on messages),
-and the workflow and export routes.
+Not served: the workflow and export routes.
 """
 from __future__ import annotations
 
@@ -18,20 +20,20 @@ from starlette.responses import JSONResponse
 
 from app.compat.especial import auth, validation
 from app.compat.especial import messaging_shapes as shapes
-from app.compat.especial.messaging_common import filters, paging
-from app.compat.especial.numbered_pages import numbered_page
+from app.compat.especial.messaging_common import filters, owned, path_id, paging
 from app.compat.framework import Call, CompatRoute
 from app.compat.especial.openapi import contract
 from domain.errors import Invalid
 from domain.identity.models import Role
 from schema.relay import to_global_id
 
-MESSAGE_FIELDS = """databaseId channel recipient sender data createdAt error tenant { id } events { type detail occurredAt }"""
+MESSAGE_FIELDS = """databaseId channel recipient sender data createdAt error tenant { id } contact { databaseId } campaign { databaseId }
+  events { databaseId type detail occurredAt }"""
 LIST_MESSAGES = f"""
-query EspecialEmailLogs($account: ID!, $first: Int!, $after: String, $filter: MessageFilter!, $nodes: Boolean!) {{
+query EspecialEmailLogs($account: ID!, $first: Int!, $offset: Int!, $filter: MessageFilter!, $owner: ID!, $withOwner: Boolean!) {{
+  owner: node(id: $owner) @include(if: $withOwner) {{ ... on Campaign {{ tenant {{ id }} }} ... on ContactList {{ tenant {{ id }} }} }}
   node(id: $account) {{ ... on Tenant {{
-    messages(first: $first, after: $after, filter: $filter) {{
-      totalCount pageInfo {{ endCursor hasNextPage }} nodes @include(if: $nodes) {{ {MESSAGE_FIELDS} }} }} }} }} }}"""
+    messages(first: $first, offset: $offset, filter: $filter) {{ totalCount nodes {{ {MESSAGE_FIELDS} }} }} }} }} }}"""
 GET_MESSAGE = f"""query EspecialEmailLog($id: ID!) {{ node(id: $id) {{ ... on Message {{ {MESSAGE_FIELDS} }} }} }}"""
 
 # MessageEventType -> Especial's event type in a log entry.
@@ -104,16 +106,71 @@ async def email_logs(call: Call) -> JSONResponse:
             not start or shapes.unix(message["createdAt"]) >= start) and (not end or shapes.unix(message["createdAt"]) <= end)
         connection = {"totalCount": int(matches), "nodes": [message] if matches and page == 1 else []}
     else:
-        async def fetch(first: int, after: str | None, nodes: bool) -> dict:
-            variables = {"account": account, "first": first, "after": after, "filter": graph_filter, "nodes": nodes}
-            return (await call.graphql(LIST_MESSAGES, variables))["node"]["messages"]
-
-        connection = await numbered_page(fetch, page, per_page)
+        connection = await _messages(call, account, graph_filter, page, per_page)
     types = LOG_TYPES[log_type]
     data = [entry for message in connection["nodes"] for entry in _entries(message, types, start, end)]
     return JSONResponse({"pagination": shapes.pagination(page, per_page, connection, with_count), "data": data})
 
 
+async def _messages(call: Call, account: str, graph_filter: dict, page: int, per_page: int, owner: str | None = None, what: str = "",
+                    field: str = "") -> dict:
+    """A page of the account's messages matching `graph_filter`; `owner` (a campaign or list) must be the account's."""
+    variables = {"account": account, "first": per_page, "offset": (page - 1) * per_page, "filter": graph_filter,
+                 "owner": owner or account, "withOwner": owner is not None}
+    data = await call.graphql(LIST_MESSAGES, variables)
+    if owner is not None:
+        owned(data.get("owner") or None, account, what, call.params[field], field)
+    return data["node"]["messages"]
+
+
+def _owned_entries(message: dict, types: set[str], start: int | None, end: int | None, campaign_id: bool) -> list[dict]:
+    """A campaign's or list's log entries: each names its event (`id`) and the contact (a message sent to no contact has none)."""
+    if not message.get("contact"):
+        return []
+    entries = []
+    for entry, event in zip(_entries(message, set(EVENT_TYPES.values()), None, None), message["events"]):
+        if entry["type"] not in types or (start is not None and entry["timestamp"] < start) or (end is not None and entry["timestamp"] > end):
+            continue
+        entries.append(shapes.compact({
+            "id": event["databaseId"], "contact_id": message["contact"]["databaseId"], "email": entry["email"], "type": entry["type"],
+            "timestamp": entry["timestamp"], "clickthru_url": entry.get("clickthru_url"), "user_agent": entry.get("user_agent"),
+            **({"campaign_id": (message.get("campaign") or {}).get("databaseId"), "dsn_message": entry.get("dsn_message")} if campaign_id else {}),
+        }))
+    return entries
+
+
+def _owned_logs(kind: str):
+    """GET /logs/campaigns/{campaign_id} or /logs/lists/{list_id}: the events of the messages of that campaign / its list's campaigns."""
+    field, what, type_name, filter_key = {"campaign": ("campaign_id", "Campaign", "Campaign", "campaignId"),
+                                          "list": ("list_id", "List", "ContactList", "listId")}[kind]
+
+    async def handler(call: Call) -> JSONResponse:
+        owner_id = path_id(call, field)
+        page, per_page, with_count = paging(call)
+        start, end = _time(call, "start_time"), _time(call, "end_time")
+        for unsupported in ("sort", "cursor"):
+            if call.query.get(unsupported):
+                raise Invalid(f"`{unsupported}` is not supported by this server: logs come newest message first, paged by number",
+                              code="UNSUPPORTED_" + unsupported.upper(), field=unsupported)
+        terms = filters(call, {"email", "type"})
+        types = set(EVENT_TYPES.values())
+        if "type" in terms:
+            allowed = contract()["components"]["schemas"]["EventTypeResponse"]["enum"]
+            if terms["type"] not in allowed:
+                raise Invalid("value is not one of " + ", ".join(map(repr, allowed)), code="enum", field="filter")
+            types = {terms["type"]}
+        account = await auth.account(call)
+        graph_filter = {"channel": "EMAIL", "recipient": terms.get("email") or None, filter_key: to_global_id(type_name, owner_id),
+                        "createdAfter": _iso(start) if start else None, "createdBefore": _iso(end + 1) if end else None}
+        connection = await _messages(call, account, graph_filter, page, per_page, to_global_id(type_name, owner_id), what, field)
+        data = [entry for message in connection["nodes"] for entry in _owned_entries(message, types, start, end, kind == "list")]
+        return JSONResponse({"pagination": shapes.pagination(page, per_page, connection, with_count), "data": data})
+
+    return handler
+
+
 ROUTES: list[CompatRoute] = [
     CompatRoute("GET", "/logs/emails", email_logs, Role.READ, "Show transactional email logs"),
+    CompatRoute("GET", "/logs/campaigns/{campaign_id}", _owned_logs("campaign"), Role.READ, "Show campaign logs"),
+    CompatRoute("GET", "/logs/lists/{list_id}", _owned_logs("list"), Role.READ, "Show list logs"),
 ]

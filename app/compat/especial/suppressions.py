@@ -12,16 +12,14 @@ from starlette.responses import JSONResponse
 from app.compat.especial import auth
 from app.compat.especial import messaging_shapes as shapes
 from app.compat.especial.messaging_common import filters, json_body, paging, run
-from app.compat.especial.numbered_pages import numbered_page
 from app.compat.framework import Call, CompatRoute
 from domain.errors import Invalid, NotFound
 from domain.identity.models import Role
 
 LIST_SUPPRESSIONS = """
-query EspecialSuppressions($account: ID!, $first: Int!, $after: String, $address: String, $nodes: Boolean!) {
+query EspecialSuppressions($account: ID!, $first: Int!, $offset: Int!, $address: String) {
   node(id: $account) { ... on Tenant {
-    suppressions(first: $first, after: $after, address: $address) {
-      totalCount pageInfo { endCursor hasNextPage } nodes @include(if: $nodes) { address reason } } } } }"""
+    suppressions(first: $first, offset: $offset, address: $address) { totalCount nodes { address reason } } } } }"""
 SUPPRESS = """mutation EspecialSuppress($input: SuppressAddressInput!) {
   suppressAddress(input: $input) { suppression { address reason } userErrors { field message code } } }"""
 UNSUPPRESS = """mutation EspecialUnsuppress($input: UnsuppressAddressInput!) {
@@ -44,11 +42,8 @@ async def list_suppressed(call: Call) -> JSONResponse:
     address = filters(call, {"email"}).get("email")
     account = await auth.account(call)
 
-    async def fetch(first: int, after: str | None, nodes: bool) -> dict:
-        variables = {"account": account, "first": first, "after": after, "address": address or None, "nodes": nodes}
-        return (await call.graphql(LIST_SUPPRESSIONS, variables))["node"]["suppressions"]
-
-    connection = await numbered_page(fetch, page, per_page)
+    variables = {"account": account, "first": per_page, "offset": (page - 1) * per_page, "address": address or None}
+    connection = (await call.graphql(LIST_SUPPRESSIONS, variables))["node"]["suppressions"]
     return JSONResponse({"pagination": shapes.pagination(page, per_page, connection, with_count),
                          "data": [{"email": s["address"], "source": s["reason"]} for s in connection["nodes"]]})
 

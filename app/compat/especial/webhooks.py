@@ -18,7 +18,6 @@ from app.compat.especial import auth
 from app.compat.especial import audience_shapes as shapes
 from app.compat.especial.audience import json_body, paging
 from app.compat.especial.messaging_common import run
-from app.compat.especial.numbered_pages import numbered_page
 from app.compat.especial import validation
 from app.compat.framework import Call, CompatRoute
 from domain.errors import NotFound
@@ -31,9 +30,9 @@ EVENTS = {"Email.Sent": ["message.sent"], "Email.Error": ["message.failed"]}
 NAMES = {tuple(events): name for name, events in EVENTS.items()}
 FIELDS = "databaseId url events active deactivatedAt tenant { id }"
 ERRORS = "userErrors { field message code }"
-LIST = f"""query EspecialWebhooks($account: ID!, $first: Int!, $after: String, $active: Boolean, $nodes: Boolean!) {{
-  node(id: $account) {{ ... on Tenant {{ webhookEndpoints(first: $first, after: $after, active: $active) {{
-    totalCount pageInfo {{ endCursor hasNextPage }} nodes @include(if: $nodes) {{ {FIELDS} }} }} }} }} }}"""
+LIST = f"""query EspecialWebhooks($account: ID!, $first: Int!, $offset: Int!, $active: Boolean) {{
+  node(id: $account) {{ ... on Tenant {{ webhookEndpoints(first: $first, offset: $offset, active: $active) {{
+    totalCount nodes {{ {FIELDS} }} }} }} }} }}"""
 ONE = f"query EspecialWebhook($id: ID!) {{ node(id: $id) {{ ... on WebhookEndpoint {{ {FIELDS} }} }} }}"
 CREATE = f"""mutation EspecialCreateWebhook($input: CreateWebhookEndpointInput!) {{
   createWebhookEndpoint(input: $input) {{ webhookEndpoint {{ {FIELDS} }} signingSecret {ERRORS} }} }}"""
@@ -70,11 +69,8 @@ async def list_webhooks(call: Call) -> JSONResponse:
     with_archived = validation.boolean(call.query.get("with_archived"), name="with_archived")
     account = await auth.account(call)
 
-    async def fetch(first: int, after: str | None, nodes: bool) -> dict:
-        variables = {"account": account, "first": first, "after": after, "active": None if with_archived else True, "nodes": nodes}
-        return (await call.graphql(LIST, variables))["node"]["webhookEndpoints"]
-
-    connection = await numbered_page(fetch, page, per_page)
+    variables = {"account": account, "first": per_page, "offset": (page - 1) * per_page, "active": None if with_archived else True}
+    connection = (await call.graphql(LIST, variables))["node"]["webhookEndpoints"]
     return JSONResponse({"pagination": shapes.pagination(page, per_page, connection, with_count=with_count),
                          "data": [webhook(n) for n in connection["nodes"]]})
 

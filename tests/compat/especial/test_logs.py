@@ -14,6 +14,7 @@ from tests.compat.especial.messaging_fixtures import graph_messages, make_sender
 from tests.compat.especial.test_emails import email_body
 from tests.support.campaigns import campaign, launch_and_finish, local, mail_to
 from tests.support.fixtures import eventually
+from schema.relay import from_global_id
 
 PATH = "/logs/emails"
 
@@ -154,3 +155,84 @@ async def test_other_accounts_see_nothing(client, other_client, anonymous, sende
     foreign_id = await _logs(other_client, log_type="all", filter=f"email_id=={email_id}", with_count="true")
     assert foreign_id == {"pagination": {"page": 1, "per_page": 50, "count": 0}, "data": []}
     assert (await _logs(other_client, log_type="all", filter=f"email=={to}"))["data"] == []
+
+
+# --- a campaign's and a list's logs --------------------------------------------------------------------------
+
+
+async def _tracked_campaign_opened_and_clicked(client, mailbox, api, names: list[str]):
+    """A tracked campaign sent to one contact per name; the first opens the mail and clicks its link."""
+    tenant = client.user.tenant
+    setup = await campaign(tenant, names, options={"tracking": {"opens": True, "clicks": True}})
+    await launch_and_finish(tenant, setup.campaign_id)
+    [mail] = await mail_to(mailbox, setup.emails[0])
+    for other in setup.emails[1:]:
+        await mail_to(mailbox, other)
+    html = mail.get_body(("html",)).get_content()
+    pixel = re.search(r'<img src="([^"]+/o/[^"]+\.gif)"', html)[1]
+    click = re.search(r'<a href="([^"]+)">read on</a>', html)[1].replace("&amp;", "&")
+    async with httpx.AsyncClient(timeout=10) as http:
+        assert (await http.get(local(api, pixel), headers={"User-Agent": "MailClient/1.0"})).status_code == 200
+        assert (await http.get(local(api, click), follow_redirects=False)).status_code in (302, 303, 307)
+    return setup, from_global_id(setup.campaign_id)[1], from_global_id(setup.list_id)[1]
+
+
+async def _get(client, path: str, **params) -> dict:
+    response = await client.get(path, params=params)
+    assert response.status_code == 200, response.text
+    template = re.sub(r"^/logs/(campaigns|lists)/\d+$", lambda m: f"/logs/{m[1]}/{{{m[1][:-1]}_id}}", path)
+    return assert_valid(response, template, "GET")
+
+
+async def test_a_campaigns_logs_hold_its_messages_events(client, mailbox, api):
+    setup, campaign_id, list_id = await _tracked_campaign_opened_and_clicked(client, mailbox, api, ["Ada", "Bea"])
+    path = f"/logs/campaigns/{campaign_id}"
+
+    async def clicked():
+        return (await _get(client, path, filter="type==clickthru"))["data"]
+
+    [click] = await eventually(clicked)
+    assert click["email"] == setup.emails[0] and click["clickthru_url"] == "https://example.org/read?a=1&b=2"
+    [open_] = (await _get(client, path, filter="type==open"))["data"]
+    assert open_["email"] == setup.emails[0] and open_["user_agent"]["raw"] == "MailClient/1.0" and open_["contact_id"] == click["contact_id"]
+    sent = (await _get(client, path, filter="type==sent", with_count="true"))
+    assert sorted(e["email"] for e in sent["data"]) == sorted(setup.emails) and sent["pagination"]["count"] == 2
+    assert len({e["id"] for e in sent["data"]}) == 2 and len({e["contact_id"] for e in sent["data"]}) == 2
+    everything = (await _get(client, path))["data"]
+    assert {"sent", "open", "clickthru"} <= {e["type"] for e in everything}
+    assert [e["email"] for e in (await _get(client, path, filter=f"email=={setup.emails[1]};type==sent"))["data"]] == [setup.emails[1]]
+    pages = [(await _get(client, path, page=p, per_page=1, filter="type==sent"))["data"] for p in (1, 2, 3)]
+    assert [len(p) for p in pages] == [1, 1, 0] and pages[0][0]["email"] != pages[1][0]["email"]
+    now = int(time.time())
+    assert (await _get(client, path, start_time=now + 600))["data"] == []
+
+    listed = (await _get(client, f"/logs/lists/{list_id}", filter="type==open", with_count="true"))
+    assert [(e["email"], e["campaign_id"]) for e in listed["data"]] == [(setup.emails[0], campaign_id)]
+    assert listed["pagination"]["count"] == 2
+
+
+@pytest.mark.parametrize("path", ["/logs/campaigns/{id}", "/logs/lists/{id}"])
+async def test_an_unknown_or_foreign_campaign_or_list_is_404(client, other_client, path):
+    setup = await campaign(client.user.tenant, ["Cy"])  # never launched: no messages
+    own = from_global_id(setup.list_id if "lists" in path else setup.campaign_id)[1]
+    assert (await _get(client, path.format(id=own), with_count="true")) == {"pagination": {"page": 1, "per_page": 50, "count": 0}, "data": []}
+    for caller, id in [(client, 999_999_999), (other_client, own)]:
+        response = await caller.get(path.format(id=id))
+        assert response.status_code == 404, response.text
+        assert assert_valid(response, path.replace("{id}", "{campaign_id}" if "campaigns" in path else "{list_id}"), "GET")["detail"]
+
+
+@pytest.mark.parametrize("params, loc", [
+    ({"filter": "type==opened"}, ["body", "filter"]),
+    ({"filter": "uniques==true"}, ["body", "filter"]),  # a contract term the graph has no data for
+    ({"sort": "-time"}, ["body", "sort"]),
+    ({"cursor": "abc"}, ["body", "cursor"]),
+    ({"page": "0"}, ["body", "page"]),
+    ({"start_time": "soon"}, ["body", "start_time"]),
+])
+async def test_bad_campaign_log_parameters_are_422(client, params, loc):
+    campaign_id = from_global_id((await campaign(client.user.tenant, ["Di"])).campaign_id)[1]
+    response = await client.get(f"/logs/campaigns/{campaign_id}", params=params)
+    assert response.status_code == 422, response.text
+    assert assert_valid(response, "/logs/campaigns/{campaign_id}", "GET")["detail"][0]["loc"] == loc
+    assert (await client.get("/logs/campaigns/abc")).status_code == 422
