@@ -14,6 +14,8 @@
   with status ERROR and the reason.
 - Customers enrolled while the campaign is not RUNNING wait at their step; launching or resuming it
   advances them (`advance_next_chunk`, from the launch job).
+- An Especial workflow (kind WORKFLOW) of a list with the trigger `subscribed` enrolls each contact that
+  becomes a SUBSCRIBED member of that list while the workflow is RUNNING (`enroll_subscriber`).
 - Customers may come in batches (Contactflow `sourceUuid`, packets FIRST/MIDDLE/LAST). Each token keeps
   its batch in `source`; the batch itself (label, status OPEN/CLOSED, packet, notification, size) is
   kept in the campaign's `options["batches"]`. An open batch can be removed as a whole.
@@ -41,6 +43,7 @@ PASS_STEPS = {"NO_ACTION"}
 ENROLLABLE_KINDS = (CampaignKind.AUTOMATION, CampaignKind.WORKFLOW)
 CLOSED_CAMPAIGNS = (CampaignStatus.SENT, CampaignStatus.CANCELLED, CampaignStatus.ARCHIVED)
 PACKETS = ("FIRST", "MIDDLE", "LAST")
+WORKFLOW_TRIGGER = "subscribed"  # an Especial workflow's trigger that enrolls a list's new subscribers
 MAX_BATCH = 1000
 FIELDS = {"external_id": "externalId", "clab_uuid": "clabUuid", "email": "email", "phone": "phone", "first_name": "firstName",
           "last_name": "lastName", "language": "language", "attributes": "attributes"}  # customer field -> its name in the graph
@@ -120,6 +123,21 @@ async def enroll(session: AsyncSession, *, campaign_id: int, customer: dict, uui
 async def _enroll(session: AsyncSession, campaign: Campaign, customer: dict, *, uuid: str | None, source: dict) -> Enrollment:
     token_uuid = _uuid(uuid, field="uuid") or str(uuid_lib.uuid4())
     contact = await upsert_customer(session, tenant_id=campaign.tenant_id, **customer)
+    return await _enroll_contact(session, campaign, contact, token_uuid=token_uuid, source=source)
+
+
+async def enroll_subscriber(session: AsyncSession, *, list_id: int, contact: Contact) -> list[Enrollment]:
+    """A contact just subscribed to a list enters each RUNNING workflow of that list whose trigger is `subscribed`
+    (`options["trigger"]`, the default); a contact already travelling through one keeps its place."""
+    workflows = (
+        await session.execute(select(Campaign).where(Campaign.list_id == list_id, Campaign.kind == CampaignKind.WORKFLOW,
+                                                     Campaign.status == CampaignStatus.RUNNING).order_by(Campaign.id))
+    ).scalars().all()
+    return [await _enroll_contact(session, campaign, contact, token_uuid=str(uuid_lib.uuid4()), source={"trigger": "subscribed", "listId": list_id})
+            for campaign in workflows if (campaign.options or {}).get("trigger", WORKFLOW_TRIGGER) == WORKFLOW_TRIGGER]
+
+
+async def _enroll_contact(session: AsyncSession, campaign: Campaign, contact: Contact, *, token_uuid: str, source: dict) -> Enrollment:
     enrollment = (
         await session.execute(select(Enrollment).where(Enrollment.campaign_id == campaign.id, Enrollment.contact_id == contact.id))
     ).scalar_one_or_none()

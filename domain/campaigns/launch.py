@@ -29,7 +29,7 @@ async def launch(session: AsyncSession, *, campaign_id: int, at: datetime | None
     campaign = await get_or_raise(session, Campaign, campaign_id, what="Campaign", field="campaignId")
     if campaign.kind is CampaignKind.TRANSACTIONAL:
         raise Invalid("A transactional campaign sends per call, not by launch", code="CAMPAIGN_NOT_LAUNCHABLE", field="campaignId")
-    automation = campaign.kind is CampaignKind.AUTOMATION  # its steps send to the customers enrolled in it
+    automation = campaign.kind in (CampaignKind.AUTOMATION, CampaignKind.WORKFLOW)  # its steps send to the customers enrolled in it
     template = campaign.template_id and await get_or_raise(session, Template, campaign.template_id, what="Template", field="templateId")
     if not template and not automation:
         raise Invalid("The campaign has no content to send", code="CAMPAIGN_HAS_NO_CONTENT", field="templateId")

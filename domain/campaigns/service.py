@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.brands.models import Sender
+from domain.campaigns import locks
 from domain.campaigns.models import TRANSITIONS, Campaign, CampaignKind, CampaignStatus, CampaignStep
 from domain.common import apply_changes, get_or_raise
 from domain.contacts import audience
@@ -64,7 +65,7 @@ async def _checked_steps(session: AsyncSession, tenant_id: int, kind: CampaignKi
             template = await get_or_raise(session, Template, step["template_id"], what="Template", field=f"steps[{index}].templateId")
             if template.tenant_id != tenant_id:
                 raise Invalid("Template belongs to another tenant", code="TENANT_MISMATCH", field=f"steps[{index}].templateId")
-        if kind is CampaignKind.AUTOMATION and not step.get("external_id"):
+        if kind in (CampaignKind.AUTOMATION, CampaignKind.WORKFLOW) and not step.get("external_id"):
             step["external_id"] = str(uuid.uuid4())
     return _steps(steps)
 
@@ -87,8 +88,11 @@ async def create(
 
 async def update(session: AsyncSession, *, campaign_id: int, changes: dict) -> Campaign:
     campaign = await get_or_raise(session, Campaign, campaign_id, what="Campaign", field="campaignId")
+    locks.check(campaign, changes.pop("lock_key", None))  # a workflow locked by another editor
     if campaign.status not in (CampaignStatus.DRAFT, CampaignStatus.SCHEDULED, CampaignStatus.SUSPENDED):
         raise InvalidTransition(f"A {campaign.status.value} campaign cannot be edited", code="CAMPAIGN_NOT_EDITABLE", field="campaignId")
+    if "options" in changes and "lock" in (campaign.options or {}):  # the lock is kept by lock / unlock only
+        changes["options"] = {**{k: v for k, v in (changes["options"] or {}).items() if k != "lock"}, "lock": campaign.options["lock"]}
     await _check_references(session, campaign.tenant_id, changes)
     if "external_id" in changes:
         await _check_external_id(session, campaign.tenant_id, changes["external_id"], campaign_id=campaign.id)

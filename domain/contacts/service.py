@@ -125,12 +125,17 @@ async def subscribe(
     member = (
         await session.execute(select(ListMember).where(ListMember.list_id == list_id, ListMember.contact_id == contact_id))
     ).scalar_one_or_none()
+    was = member.status if member is not None else None
     if member is None:
         member = ListMember(tenant_id=contact.tenant_id, list_id=list_id, contact_id=contact_id)
         session.add(member)
     member.status = status
     member.unsubscribed_at = utcnow() if status is SubscriptionStatus.UNSUBSCRIBED else None
     await session.flush()
+    if status is SubscriptionStatus.SUBSCRIBED and was is not SubscriptionStatus.SUBSCRIBED:
+        from domain.campaigns.enrollment import enroll_subscriber  # the list's active workflows take the new subscriber
+
+        await enroll_subscriber(session, list_id=list_id, contact=contact)
     return member
 
 

@@ -8,8 +8,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.common import apply_changes, get_or_raise
-from domain.errors import Conflict, Invalid, NotFound
-from domain.tenancy import unscoped
+from domain.errors import Conflict, Forbidden, Invalid, NotFound
+from domain.identity.models import Role
+from domain.tenancy import scope_of, unscoped
 from domain.tenants.models import Tenant
 from domain.validation import check_slug, require_text
 
@@ -25,6 +26,9 @@ async def create(
     tenant = Tenant(slug=slug, name=require_text(name, field="name"), parent_id=parent_id, uuid=uuid or uuid_lib.uuid4(), **fields)
     session.add(tenant)
     await _flush(session)
+    scope = scope_of(session)
+    if parent_id in scope.roles:  # a role on the parent extends to the new sub-tenant at once, as `scope_for` would find
+        scope.roles[tenant.id] = scope.roles[parent_id]
     return tenant
 
 
@@ -46,8 +50,17 @@ async def get(session: AsyncSession, *, tenant_id: int) -> Tenant:
     return await get_or_raise(session, Tenant, tenant_id, what="Tenant", field="tenantId")
 
 
+def _require_parent_admin(session: AsyncSession, tenant: Tenant, action: str) -> None:
+    """Suspending (deactivating), reactivating and deleting a sub-account is for an admin of its parent: an admin of
+    the sub-account alone may not."""
+    if tenant.parent_id is not None and not scope_of(session).can(tenant.parent_id, Role.ADMIN):
+        raise Forbidden(f"Only an admin of the parent account may {action} a sub-account", code="FORBIDDEN")
+
+
 async def update(session: AsyncSession, *, tenant_id: int, changes: dict) -> Tenant:
     tenant = await get(session, tenant_id=tenant_id)
+    if changes.get("active") is not None and changes["active"] != tenant.active:
+        _require_parent_admin(session, tenant, "suspend or unsuspend")
     if "slug" in changes and changes["slug"] != tenant.slug:
         check_slug(changes["slug"])
         if await _exists(session, Tenant.slug == changes["slug"]):
@@ -61,6 +74,7 @@ async def update(session: AsyncSession, *, tenant_id: int, changes: dict) -> Ten
 
 async def delete(session: AsyncSession, *, tenant_id: int) -> None:
     tenant = await get(session, tenant_id=tenant_id)
+    _require_parent_admin(session, tenant, "delete")
     await session.delete(tenant)
     await session.flush()
 

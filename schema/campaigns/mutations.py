@@ -6,7 +6,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from domain.campaigns import launch, service
+from domain.campaigns import launch, locks, service
 from schema.campaigns.types import Campaign
 from schema.enums import CampaignKind
 from schema.errors import UserError, returns_user_errors
@@ -53,6 +53,28 @@ class UpdateCampaignInput:
     audience_filter: JSON | None = strawberry.UNSET
     options: JSON | None = strawberry.UNSET
     steps: list[CampaignStepInput] | None = strawberry.UNSET
+    lock_key: str | None = strawberry.field(default=strawberry.UNSET, description="The editor's lock key: a campaign another key holds locked is not edited (CAMPAIGN_LOCKED).")
+
+
+@strawberry.input(description="Claim a campaign for editing (an Especial workflow's lock) for `seconds`; the same key extends it.")
+class LockCampaignInput:
+    campaign_id: strawberry.ID
+    key: str
+    seconds: int = 300
+
+
+@strawberry.input(description="Release the editing lock; only its key can.")
+class UnlockCampaignInput:
+    campaign_id: strawberry.ID
+    key: str
+
+
+@strawberry.type
+class LockCampaignPayload:
+    campaign: Campaign | None = None
+    locked: bool = False
+    expires_in: int = strawberry.field(default=0, description="Seconds until the lock expires (0 when unlocked).")
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.input
@@ -134,6 +156,21 @@ class CampaignMutations:
         )
         await info.context.session.commit()
         return CampaignPayload(campaign=Campaign.from_model(campaign))
+
+    @strawberry.mutation(permission_classes=[IsAuthenticated], description="Lock a campaign for editing by one key (CAMPAIGN_LOCKED while another key holds it).")
+    @returns_user_errors(LockCampaignPayload)
+    async def lock_campaign(self, info: Info, input: LockCampaignInput) -> LockCampaignPayload:
+        campaign = await locks.lock(info.context.session, campaign_id=decode_id(input.campaign_id, "Campaign", field="campaignId"),
+                                    key=input.key, seconds=input.seconds)
+        await info.context.session.commit()
+        return LockCampaignPayload(campaign=Campaign.from_model(campaign), locked=True, expires_in=locks.expires_in(campaign))
+
+    @strawberry.mutation(permission_classes=[IsAuthenticated], description="Release a campaign's editing lock (its key only).")
+    @returns_user_errors(LockCampaignPayload)
+    async def unlock_campaign(self, info: Info, input: UnlockCampaignInput) -> LockCampaignPayload:
+        campaign = await locks.unlock(info.context.session, campaign_id=decode_id(input.campaign_id, "Campaign", field="campaignId"), key=input.key)
+        await info.context.session.commit()
+        return LockCampaignPayload(campaign=Campaign.from_model(campaign), locked=False, expires_in=0)
 
     @strawberry.mutation(permission_classes=[IsAuthenticated])
     @returns_user_errors(DeletePayload)

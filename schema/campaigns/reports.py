@@ -33,10 +33,25 @@ class CampaignStatusCount:
     count: int
 
 
-@strawberry.type(description="How many of the messages had at least one event of this type.")
+@strawberry.type(description="How many of the messages had at least one event of this type (`count`), and how many such events there were (`total`).")
 class MessageEventCount:
     type: MessageEventType
     count: int
+    total: int
+
+
+@strawberry.type(description="How many of the messages bounced with this `bounceType` (hard, soft).")
+class BounceCount:
+    bounce_type: str
+    count: int
+
+
+@strawberry.type(description="The clicks on one link of a campaign's messages.")
+class LinkClicks:
+    id: int = strawberry.field(description="The link's number: the id of its first click's event.")
+    url: str
+    unique_clicks: int = strawberry.field(description="How many messages had a click on it.")
+    clicks: int
 
 
 @strawberry.type(description="The outcome of the messages one step of a campaign sent (a Contactflow step's feedbacks).")
@@ -45,6 +60,7 @@ class StepFeedback:
     messages: int
     statuses: list[MessageStatusCount] = strawberry.field(description="Its messages per current status (statuses with none left out).")
     events: list[MessageEventCount] = strawberry.field(description="Per event type, how many of its messages had one (types with none left out).")
+    bounces: list[BounceCount] = strawberry.field(description="Its bounced messages per bounce type (types with none left out).")
 
 
 class _StatusCountLoader(DataLoader):
@@ -70,7 +86,8 @@ def _feedback(step: models.CampaignStep | None, outcome: reports.StepOutcome | N
     return StepFeedback(
         step=step and CampaignStep.from_model(step), messages=outcome.messages,
         statuses=[MessageStatusCount(status=s, count=n) for s, n in sorted(outcome.statuses.items(), key=lambda i: i[0].name)],
-        events=[MessageEventCount(type=t, count=n) for t, n in sorted(outcome.events.items(), key=lambda i: i[0].name)],
+        events=[MessageEventCount(type=t, count=n, total=outcome.event_totals.get(t, n)) for t, n in sorted(outcome.events.items(), key=lambda i: i[0].name)],
+        bounces=[BounceCount(bounce_type=t, count=n) for t, n in sorted(outcome.bounces.items())],
     )
 
 
@@ -107,3 +124,9 @@ async def campaign_feedbacks(root: Any, info: Info, step_external_id: str | None
     if step_external_id is None and None in outcomes:
         feedbacks.append(_feedback(None, outcomes[None]))
     return feedbacks
+
+
+async def campaign_link_clicks(root: Any, info: Info) -> list[LinkClicks]:
+    campaign, session = root.model, info.context.session
+    links = await read_locked(session, lambda: reports.link_clicks(session, tenant_id=campaign.tenant_id, campaign_id=campaign.id))
+    return [LinkClicks(id=link.first_event_id, url=link.url, unique_clicks=link.messages, clicks=link.clicks) for link in links]

@@ -59,6 +59,7 @@ class AddTenantMemberInput:
 class TenantMember:
     email: str
     role: Role
+    user_id: int = strawberry.field(description="The user's database id (an Especial user_id).")
 
 
 @strawberry.type
@@ -87,7 +88,7 @@ class IdentityMutations:
             role=DomainRole(input.role), password=input.password, name=input.name,
         )
         await info.context.session.commit()
-        return AddTenantMemberPayload(member=TenantMember(email=user.email, role=Role(membership.role)))
+        return AddTenantMemberPayload(member=TenantMember(email=user.email, role=Role(membership.role), user_id=user.id))
 
     @strawberry.mutation(permission_classes=[IsAuthenticated])
     @returns_user_errors(CreateApiUserPayload)

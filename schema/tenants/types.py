@@ -75,10 +75,10 @@ class Tenant(Node):
         parent = await info.context.loaders.load(models.Tenant, self.model.parent_id)
         return parent and Tenant.from_model(parent)
 
-    @strawberry.field(description="Sub-accounts.")
-    async def children(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None) -> Connection[Tenant]:
+    @strawberry.field(description="Sub-accounts; `offset` skips that many first (paging by number).")
+    async def children(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None, offset: int | None = None) -> Connection[Tenant]:
         query = select(models.Tenant).where(models.Tenant.parent_id == self.model.id)
-        return await paginate(info, query, model=models.Tenant, wrap=Tenant.from_model, first=first, after=after, last=last, before=before)
+        return await paginate(info, query, model=models.Tenant, wrap=Tenant.from_model, first=first, after=after, last=last, before=before, offset=offset)
 
     @strawberry.field
     async def contacts(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None, email: str | None = None) -> Connection[Contact]:

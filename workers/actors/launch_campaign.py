@@ -24,7 +24,7 @@ async def launch_campaign(campaign_id: int) -> None:
             if campaign is None:  # not due yet, cancelled, suspended or fully expanded
                 await session.commit()
                 return
-            if campaign.kind is CampaignKind.AUTOMATION:
+            if campaign.kind in (CampaignKind.AUTOMATION, CampaignKind.WORKFLOW):  # steps of enrolled contacts
                 after: int | None = 0
                 while after is not None:
                     after = await enrollment.advance_next_chunk(session, campaign_id=campaign_id, after_id=after, size=chunk_size)

@@ -22,6 +22,7 @@ from app.compat.especial.routes import ROUTES
 from app.compat.framework import CompatRoute, _path_parameters
 from tests.compat.especial.audience_fixtures import CONTACT, LIST, SENDER, add_contact, add_list, add_sender
 from tests.compat.especial.conftest import EspecialClient, assert_valid
+from tests.compat.especial.test_accounts import account_body
 from tests.compat.especial.test_campaigns import campaign_body
 from tests.compat.especial.test_emails import email_body
 from tests.compat.especial.test_templates import TEMPLATE
@@ -38,8 +39,9 @@ STATE = """query($slug: String!) { tenant(slug: $slug) {
     template { databaseId } list { databaseId } sender { databaseId } } }
   messages(first: 100) { totalCount nodes { databaseId recipient subject } }
   suppressions(first: 100) { totalCount }
-  webhookEndpoints(first: 100) { nodes { databaseId url events active } } } }"""
-PARAMETERS = ("list_id", "contact_id", "sender_id", "template_id", "campaign_id", "email", "segment_id", "tag", "interest_name", "name", "webhook_id")
+  webhookEndpoints(first: 100) { nodes { databaseId url events active } }
+  children(first: 100) { nodes { accountId name active settings } } } }"""
+PARAMETERS = ("list_id", "contact_id", "sender_id", "template_id", "campaign_id", "email", "segment_id", "tag", "interest_name", "name", "workflow_id", "action_id", "webhook_id", "account_id")
 
 
 @dataclass
@@ -128,7 +130,21 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", "/webhooks"): Case(body=lambda v, a: {"event": "Email.Sent", "url": "https://thief.example.com/hook", "rate_limit": 80}),
     ("PATCH", "/webhooks/{webhook_id}"): Case(body=lambda v, a: {"url": "https://thief.example.com/hook"}),
     **{("POST", f"/webhooks/{{webhook_id}}/{action}"): Case() for action in ("archive", "unarchive")},
+    ("PATCH", "/accounts/self"): Case(body=lambda v, a: {"name": "Hijacked", "phone": "+1 555 0199"}),
+    ("POST", "/accounts"): Case(body=lambda v, a: account_body("Intruder sub-account")),
+    ("PATCH", "/accounts/{account_id}"): Case(body=lambda v, a: {"name": "Hijacked", "metadata": {"pwned": True}}),
+    **{("POST", f"/accounts/{{account_id}}/{action}"): Case() for action in ("suspend", "unsuspend")},
 }
+CASES.update({
+    ("POST", "/workflows"): Case(body=lambda v, a: {"name": "Intruder flow", "audience": {"list_id": v.params["list_id"]}}, names_victim=True),  # its list
+    ("PATCH", "/workflows/{workflow_id}"): Case(body=lambda v, a: {"name": "Hijacked", "trigger": "manual"}),
+    **{("POST", f"/workflows/{{workflow_id}}/{action}"): Case() for action in ("activate", "deactivate")},
+    **{("POST", f"/workflows/{{workflow_id}}/{action}"): Case(body=lambda v, a: {"key": "thief-key-1"}) for action in ("lock", "unlock")},
+    ("POST", "/workflows/{workflow_id}/actions"): Case(body=lambda v, a: {"name": "Intruder mail", "condition": "none", "delay": 0, "type": "email",
+        "email_settings": {"sender": {"id": str(a.sender_id)}, "content": {"subject": "Hi", "html": "<p>Hi</p>"}}}),
+    ("PATCH", "/workflows/{workflow_id}/actions/{action_id}"): Case(body=lambda v, a: {"name": "Hijacked"}),
+    ("POST", "/workflows/{workflow_id}/actions/{action_id}/send-test"): Case(body=lambda v, a: {"email": _thief()}),
+})
 BODILESS = ("GET", "DELETE")
 
 
@@ -138,7 +154,7 @@ def _route_id(route: CompatRoute) -> str:
 
 def test_the_sweep_covers_every_registered_route():
     registered = {(r.method, r.path) for r in ROUTES}
-    assert len(registered) == len(ROUTES) == 79, sorted(registered)  # a new route is swept below: update the count here
+    assert len(registered) == len(ROUTES) == 106, sorted(registered)  # a new route is swept below: update the count here
     assert set(CASES) <= registered, f"cases for routes no longer registered: {set(CASES) - registered}"
     unfilled = {p for r in ROUTES for p in _path_parameters(r.path)} - set(PARAMETERS)
     assert not unfilled, f"give the victim an id for {unfilled}"
@@ -164,8 +180,9 @@ async def victim(make_user, login) -> Victim:
     interest = await client.post(f"/lists/{contact_list['id']}/interests", json={"name": f"victim-{marker}"})
     attribute = await client.post(f"/lists/{contact_list['id']}/custom-attributes", json={"name": f"victim-{marker}", "type": "text"})
     webhook = await client.post("/webhooks", json={"event": "Email.Sent", "url": f"https://victim-{marker}.example.com/hook"})
-    assert (tag.status_code, interest.status_code, attribute.status_code, webhook.status_code) == (201,) * 4, (
-        tag.text, interest.text, attribute.text, webhook.text)
+    sub_account = await client.post("/accounts", json=account_body(f"Victim sub-account {marker}"))
+    assert (tag.status_code, interest.status_code, attribute.status_code, webhook.status_code, sub_account.status_code) == (201,) * 5, (
+        tag.text, interest.text, attribute.text, webhook.text, sub_account.text)
     segment = await client.post(f"/lists/{contact_list['id']}/segments", json={"name": f"Victim segment {marker}", "query": f"email = '{email}'"})
     assert (template.status_code, campaign.status_code, sent.status_code, suppressed.status_code, segment.status_code) == (201,) * 5, (
         template.text, campaign.text, sent.text, suppressed.text, segment.text)
@@ -173,7 +190,14 @@ async def victim(make_user, login) -> Victim:
               "template_id": template.json()["id"], "campaign_id": campaign.json()["id"], "email": suppressed.json()["email"],
               "segment_id": segment.json()["id"], "tag": tag.json()["tag"],
               "interest_name": interest.json()["data"]["name"],
-              "name": attribute.json()["name"], "webhook_id": webhook.json()["id"]}
+              "name": attribute.json()["name"], "webhook_id": webhook.json()["id"], "account_id": sub_account.json()["id"]}
+    workflow = await client.post("/workflows", json={"name": f"Victim workflow {marker}", "audience": {"list_id": contact_list["id"]}})
+    assert workflow.status_code == 201, workflow.text
+    action = await client.post(f"/workflows/{workflow.json()['id']}/actions", json={
+        "name": f"Victim action {marker}", "condition": "none", "delay": 0, "type": "email",
+        "email_settings": {"sender": {"id": sender["id"]}, "content": {"subject": f"Victim flow {marker}", "html": "<p>Private</p>"}}})
+    assert action.status_code == 201, action.text
+    params.update(workflow_id=workflow.json()["id"], action_id=action.json()["id"])
     strings = {marker, email, sender["email"], client.user.email, client.user.tenant.slug, suppressed.json()["email"]}
     return Victim(client=client, sender_id=int(sender["id"]), params=params, contact_email=email, strings=strings)
 
