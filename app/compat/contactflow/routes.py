@@ -1,7 +1,7 @@
 """Contactflow routes, each a thin adapter onto a GraphQL operation (see app/compat/framework.py).
 
 The current user lives here; each other context keeps its routes in its own module (nodes, node settings,
-definitions, automations, customers and tokens, external contents, PageBuilder, KPIs and reports). Node-scoped routes name their tenant in the
+definitions, automations, customers and tokens, external contents, Send subscriptions, PageBuilder, KPIs and reports). Node-scoped routes name their tenant in the
 `Node` header: a node the token may not see is a 403, a resource of another node is not found.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from starlette.responses import JSONResponse
 
-from app.compat.contactflow import automations, contents, customers, definitions, inputs, nodes, pagebuilder, reports, settings, shapes
+from app.compat.contactflow import automations, contents, customers, definitions, inputs, nodes, pagebuilder, reports, settings, shapes, subscriptions
 from app.compat.contactflow.shapes import NODE_FIELDS
 from app.compat.framework import Call, CompatRoute
 from domain.identity.models import Role
@@ -43,5 +43,5 @@ def _checked(route: CompatRoute) -> CompatRoute:
 
 ROUTES = [_checked(route) for route in [
     CompatRoute("GET", "/user", current_user, Role.READ, "Get current user info"),
-    *nodes.ROUTES, *settings.ROUTES, *definitions.ROUTES, *reports.ROUTES, *automations.ROUTES, *customers.ROUTES, *contents.ROUTES, *pagebuilder.ROUTES,
+    *nodes.ROUTES, *settings.ROUTES, *definitions.ROUTES, *reports.ROUTES, *automations.ROUTES, *customers.ROUTES, *contents.ROUTES, *pagebuilder.ROUTES, *subscriptions.ROUTES,
 ]]

@@ -26,6 +26,7 @@ from tests.compat.contactflow.test_customers import BATCH_SAMPLE, CUSTOMER_SAMPL
 from tests.compat.contactflow.test_external_contents import TEST_EMAIL_SAMPLE
 from tests.compat.contactflow.test_nodes import NODE_SAMPLE
 from tests.compat.contactflow.test_pagebuilder import page_template
+from tests.compat.contactflow.test_send_subscriptions import make_list
 from tests.compat.contactflow.test_settings import SETTING_SAMPLE
 
 STATE = """query($slug: String!) { tenant(slug: $slug) {
@@ -34,12 +35,13 @@ STATE = """query($slug: String!) { tenant(slug: $slug) {
   campaigns(first: 100) { nodes { externalId name kind status scheduledAt options steps { externalId type name templateId settings } } }
   enrollments(first: 100) { nodes { uuid status source step { externalId } } }
   contacts(first: 100) { nodes { email externalId clabUuid attributes } }
+  lists(first: 100) { nodes { databaseId name description doubleOptIn } }
   messages(first: 100) { totalCount nodes { databaseId } } } }"""
 
 
 @dataclass
 class Victim:
-    """A node with a mail and an SMS model, a DRAFT automation with a step, a customer and an open batch of customers."""
+    """A node with a mail and an SMS model, a list (Send subscription), a DRAFT automation with a step, a customer and an open batch of customers."""
 
     cf: Contactflow
     params: dict[str, str]  # the routes' path parameters, filled with the victim's ids
@@ -101,7 +103,7 @@ def _route_id(route: CompatRoute) -> str:
 
 def test_the_sweep_covers_every_registered_route():
     registered = {(r.method, r.path) for r in ROUTES}
-    assert len(registered) == len(ROUTES) == 41, sorted(registered)  # a new route is swept below: update the count here
+    assert len(registered) == len(ROUTES) == 42, sorted(registered)  # a new route is swept below: update the count here
     assert set(CASES) <= registered, f"cases for routes no longer registered: {set(CASES) - registered}"
     unfilled = {p for r in ROUTES for p in _path_parameters(r.path)} - {"nodeUuid", "automationUuid", "customerUuid", "tokenUuid", "settingUuid", "stepUuid", "templateId", "pageId"}
     assert not unfilled, f"give the victim an id for {unfilled}"
@@ -131,6 +133,7 @@ async def victim(make_contactflow) -> Victim:
     marker = secrets.token_hex(4)
     mail, sms = await _model(cf, "EMAIL", marker), await _model(cf, "SMS", marker)
     page = await page_template(cf, f"Victim page {marker}", pages=[{"id": 7, "name": f"Victim page {marker}"}])
+    await make_list(cf, f"Victim subscription {marker}")  # a Send subscription
     automation = await cf.automation(model=mail, name=f"Victim journey {marker}", description=f"Victim description {marker}")
     base = f"/automations/{automation['uuid']}/customers"
     one, batch = _customer("Victima"), {**BATCH_SAMPLE, "sourceUuid": str(uuid.uuid4()), "sourceLabel": f"Victim batch {marker}",
