@@ -6,6 +6,7 @@ from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.tools import merge_types
 
 from schema.brands.mutations import BrandMutations, SenderMutations
+from schema.campaigns.custom import CustomJourneyMutations
 from schema.campaigns.enrollment_mutations import EnrollmentMutations
 from schema.campaigns.mutations import CampaignMutations
 from schema.campaigns.transactional import TransactionalMutations
@@ -33,7 +34,7 @@ Mutation = merge_types(
     (TenantMutations, ContactMutations, TemplateMutations, EventMutations, CampaignMutations, MessagingMutations, WebhookMutations,
      SenderMutations, MembershipMutations, ConsentMutations, EnrollmentMutations, IdentityMutations,
      BrandMutations, TransactionalMutations, DictionaryMutations, TenantSettingMutations, SegmentMutations, TagMutations, InterestMutations,
-     AttributeDefinitionMutations),
+     AttributeDefinitionMutations, CustomJourneyMutations),
 )
 
 schema = strawberry.Schema(

@@ -27,8 +27,8 @@ DELIVERY_BATCH = 500
 async def launch(session: AsyncSession, *, campaign_id: int, at: datetime | None = None) -> Campaign:
     """Now (RUNNING) or at a time (SCHEDULED); a worker expands the audience either way."""
     campaign = await get_or_raise(session, Campaign, campaign_id, what="Campaign", field="campaignId")
-    if campaign.kind is CampaignKind.TRANSACTIONAL:
-        raise Invalid("A transactional campaign sends per call, not by launch", code="CAMPAIGN_NOT_LAUNCHABLE", field="campaignId")
+    if campaign.kind in (CampaignKind.TRANSACTIONAL, CampaignKind.CUSTOM):
+        raise Invalid(f"A {campaign.kind.value} campaign sends per call, not by launch", code="CAMPAIGN_NOT_LAUNCHABLE", field="campaignId")
     automation = campaign.kind in (CampaignKind.AUTOMATION, CampaignKind.WORKFLOW)  # its steps send to the customers enrolled in it
     template = campaign.template_id and await get_or_raise(session, Template, campaign.template_id, what="Template", field="templateId")
     if not template and not automation:

@@ -1,5 +1,5 @@
 """Campaign: one entity for an Especial campaign or workflow, a Marigold journey
-(single-batch, transactional, AB, recurring) and a Contactflow automation."""
+(single-batch, transactional, AB, recurring, custom) and a Contactflow automation."""
 from __future__ import annotations
 
 import enum
@@ -20,6 +20,7 @@ class CampaignKind(enum.Enum):
     RECURRING = "recurring"  # Marigold recurring journey
     AUTOMATION = "automation"  # Contactflow automation (steps)
     WORKFLOW = "workflow"  # Especial workflow (actions)
+    CUSTOM = "custom"  # Marigold custom journey: its steps are entry points, each triggered per call
 
 
 class CampaignStatus(enum.Enum):
@@ -75,7 +76,7 @@ class Campaign(TenantScoped, Timestamped, Base):
 
 
 class CampaignStep(Base):
-    """A Contactflow automation step or an Especial workflow action."""
+    """A Contactflow automation step, an Especial workflow action or a Marigold custom journey's entry point."""
 
     __tablename__ = "campaign_steps"
 

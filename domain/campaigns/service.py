@@ -56,7 +56,8 @@ def _steps(steps: list[dict]) -> list[CampaignStep]:
 
 async def _checked_steps(session: AsyncSession, tenant_id: int, kind: CampaignKind, steps: list[dict]) -> list[CampaignStep]:
     """Each step fits its columns and sends a template of the campaign's tenant; an automation's
-    steps (and the automation itself, see `create`) get a UUID as their id when they have none."""
+    steps (and the automation itself, see `create`) get a UUID as their id when they have none; a custom
+    journey's steps are its named entry points."""
     for index, step in enumerate(steps):
         require_text(step.get("type"), field=f"steps[{index}].type", max_length=50)
         check_length(step.get("name"), field=f"steps[{index}].name", max_length=200)
@@ -67,6 +68,10 @@ async def _checked_steps(session: AsyncSession, tenant_id: int, kind: CampaignKi
                 raise Invalid("Template belongs to another tenant", code="TENANT_MISMATCH", field=f"steps[{index}].templateId")
         if kind in (CampaignKind.AUTOMATION, CampaignKind.WORKFLOW) and not step.get("external_id"):
             step["external_id"] = str(uuid.uuid4())
+    if kind is CampaignKind.CUSTOM:
+        from domain.campaigns.custom import check_entry_points  # here: custom sends through transactional, which imports this module
+
+        check_entry_points(steps)
     return _steps(steps)
 
 

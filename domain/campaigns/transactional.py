@@ -82,6 +82,13 @@ async def send(session: AsyncSession, *, campaign_id: int, items: list[Item]) ->
     """One message per item; an item that breaks a rule gets its error and the others are still sent."""
     campaign = await _transactional(session, campaign_id)
     template = await _template(session, campaign)
+    return campaign, await send_items(session, campaign, template, items)
+
+
+async def send_items(session: AsyncSession, campaign: Campaign, template: Template, items: list[Item], *,
+                     step_id: int | None = None) -> list[Outcome]:
+    """`template` to each item's recipient as a message of `campaign` (and of its step `step_id`, when given);
+    the caller has checked the campaign accepts calls. Shared with custom journeys' entry points."""
     if not items:
         raise Invalid("Give at least one item to send", code="REQUIRED", field="items")
     if len(items) > MAX_ITEMS:
@@ -90,13 +97,14 @@ async def send(session: AsyncSession, *, campaign_id: int, items: list[Item]) ->
     for index, item in enumerate(items):
         try:
             async with session.begin_nested():  # a failing item leaves no contact and no message behind
-                outcomes.append(Outcome(message=await _send_one(session, campaign, template, item, index)))
+                outcomes.append(Outcome(message=await _send_one(session, campaign, template, item, index, step_id=step_id)))
         except DomainError as error:
             outcomes.append(Outcome(error=error))
-    return campaign, outcomes
+    return outcomes
 
 
-async def _send_one(session: AsyncSession, campaign: Campaign, template: Template, item: Item, index: int) -> Message:
+async def _send_one(session: AsyncSession, campaign: Campaign, template: Template, item: Item, index: int, *,
+                    step_id: int | None) -> Message:
     where = f"items.{index}"
     if item.idempotency_key:
         existing = (await session.execute(select(Message).where(
@@ -121,7 +129,7 @@ async def _send_one(session: AsyncSession, campaign: Campaign, template: Templat
         language=item.language or (contact.language if contact else None), external_id=item.external_id,
         idempotency_key=item.idempotency_key, contact_id=contact.id if contact else None,
     )
-    message.campaign_id = campaign.id
+    message.campaign_id, message.step_id = campaign.id, step_id
     await session.flush()
     return message
 

@@ -15,7 +15,7 @@ from schema.permissions import IsAuthenticated
 from schema.tenants.mutations import DeleteInput, DeletePayload
 
 
-@strawberry.input(description="A Contactflow automation step or an Especial workflow action.")
+@strawberry.input(description="A Contactflow automation step, an Especial workflow action or a custom journey's entry point (type ENTRY_POINT, externalId its name, templateId its content).")
 class CampaignStepInput:
     type: str
     external_id: str | None = strawberry.field(default=None, description="The dialect's own step id; an automation's steps get a UUID when absent.")

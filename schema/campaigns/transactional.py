@@ -63,7 +63,7 @@ class SendTransactionalPayload:
     user_errors: list[UserError] = strawberry.field(default_factory=list, description="Why nothing was sent at all.")
 
 
-def _item(item: TransactionalItemInput) -> transactional.Item:
+def item_of(item: TransactionalItemInput) -> transactional.Item:
     profile = None
     if item.profile is not None:
         profile = {k: v for k, v in vars(item.profile).items() if v is not strawberry.UNSET}
@@ -81,7 +81,7 @@ class TransactionalMutations:
     @returns_user_errors(SendTransactionalPayload)
     async def send_transactional(self, info: Info, input: SendTransactionalInput) -> SendTransactionalPayload:
         campaign, outcomes = await transactional.send(
-            info.context.session, campaign_id=decode_id(input.campaign_id, "Campaign", field="campaignId"), items=[_item(i) for i in input.items],
+            info.context.session, campaign_id=decode_id(input.campaign_id, "Campaign", field="campaignId"), items=[item_of(i) for i in input.items],
         )
         await info.context.session.commit()
         results = [

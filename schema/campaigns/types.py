@@ -20,10 +20,10 @@ from schema.tenants.loaders import load_tenant
 TenantRef = Annotated["Tenant", strawberry.lazy("schema.tenants.types")]
 
 
-@strawberry.type(description="A Contactflow automation step or an Especial workflow action.")
+@strawberry.type(description="A Contactflow automation step, an Especial workflow action or a Marigold custom journey's entry point.")
 class CampaignStep:
     position: int
-    external_id: str | None = strawberry.field(description="The dialect's own id: Contactflow step UUID, Especial action id.")
+    external_id: str | None = strawberry.field(description="The dialect's own id: Contactflow step UUID, Especial action id, custom journey entry point name.")
     type: str
     name: str | None
     delay_seconds: int

@@ -1,4 +1,4 @@
-"""Marigold journeys onto campaigns: the journey list, single-batch journeys (kind SINGLE_BATCH,
+"""Marigold journeys onto campaigns: the journey list (every kind with an api name, CUSTOM included), single-batch journeys (kind SINGLE_BATCH,
 `api_name` = Campaign.externalId), and get / delete of AB and recurring journeys.
 
 A journey's audience: its message's `audience_api_name` names a contact list, `segment_api_name` a

@@ -1,14 +1,14 @@
 """Marigold routes, each a thin adapter onto a GraphQL operation (see app/compat/framework.py).
 
 Organizations live here; each other context keeps its routes in its own module (content, journeys,
-transactional). `{organization}` is a tenant's slug: another organization's slug is simply not found.
+transactional, custom). `{organization}` is a tenant's slug: another organization's slug is simply not found.
 """
 from __future__ import annotations
 
 from starlette.responses import JSONResponse
 
 from app.compat.framework import Call, CompatRoute
-from app.compat.marigold import content, dictionaries, journeys, shapes, transactional
+from app.compat.marigold import content, custom, dictionaries, journeys, shapes, transactional
 from app.compat.marigold.organization import ORGANIZATION, organization
 from domain.identity.models import Role
 
@@ -36,4 +36,4 @@ ORGANIZATION_ROUTES = [
     CompatRoute("GET", "/Portal/Api/organizations/{organization}", get_organization, Role.READ, "Get an organization"),
 ]
 
-ROUTES = [*ORGANIZATION_ROUTES, *content.ROUTES, *dictionaries.ROUTES, *journeys.ROUTES, *transactional.ROUTES]
+ROUTES = [*ORGANIZATION_ROUTES, *content.ROUTES, *dictionaries.ROUTES, *journeys.ROUTES, *transactional.ROUTES, *custom.ROUTES]

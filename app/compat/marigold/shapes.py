@@ -8,7 +8,7 @@ from domain.errors import DomainError, Invalid
 
 CONTENT_TYPES = {"EMAIL": "Email", "PAGE": "Page", "PUSH": "MobilePush", "SMS": "Sms"}  # MMS and RCS: "Unknown"
 JOURNEY_TYPES = {"SINGLE_BATCH": "singlebatch", "TRANSACTIONAL": "transactional", "AB_TEST": "ab", "RECURRING": "recurring",
-                 "AUTOMATION": "custom"}
+                 "CUSTOM": "custom"}
 LAUNCH_STATES = {"DRAFT": "none", "SCHEDULED": "schedule", "RUNNING": "launch", "SUSPENDED": "launch", "SENT": "launch",
                  "CANCELLED": "none", "ARCHIVED": "none"}
 # Journey fields kept as they were sent (Campaign.options), and given back as they were.

@@ -107,14 +107,18 @@ def item_input(raw, index: int, *, with_profile: bool) -> dict:
     return result
 
 
+def items_of(body: dict, *, with_profile: bool) -> tuple[list, list[dict]]:
+    """The body's `items` as sent, and as the graph's TransactionalItemInput."""
+    raw = body.get("items")
+    items = [raw] if isinstance(raw, dict) else raw  # the seed's sample sends one object; clients send lists
+    if not isinstance(items, list) or not items:
+        raise Invalid("items is required: an item object or a list of them", code="REQUIRED", field="items")
+    return items, [item_input(item, index if isinstance(raw, list) else -1, with_profile=with_profile) for index, item in enumerate(items)]
+
+
 def send(*, with_profile: bool):
     async def send_transactional(call: Call) -> JSONResponse:
-        body = r.obj(await call.json(), "body")
-        raw = body.get("items")
-        items = [raw] if isinstance(raw, dict) else raw  # the seed's sample sends one object; clients send lists
-        if not isinstance(items, list) or not items:
-            raise Invalid("items is required: an item object or a list of them", code="REQUIRED", field="items")
-        inputs = [item_input(item, index if isinstance(raw, list) else -1, with_profile=with_profile) for index, item in enumerate(items)]
+        items, inputs = items_of(r.obj(await call.json(), "body"), with_profile=with_profile)
         campaign = await journey_of(call, "TRANSACTIONAL")
         results = (await call.graphql(SEND, {"input": {"campaignId": campaign["id"], "items": inputs}}))["sendTransactional"]["results"]
         return answer(items, results)

@@ -1,9 +1,13 @@
 """Isolation: a service account of another organization, on any route built here, gets a 401/404 in Marigold's
 envelope, and never reads or changes this organization's content, journeys, contacts or messages."""
+import re
+
 import pytest
 
+from app.compat.marigold.routes import ROUTES as REGISTERED
+
 from tests.compat.marigold import samples
-from tests.compat.marigold.support import CREATE_CAMPAIGN, assert_envelope, audience_list, ok, transactional_journey
+from tests.compat.marigold.support import CREATE_CAMPAIGN, TEMPLATE, assert_envelope, audience_list, ok, transactional_journey
 
 STATE = """query($slug: String!) { tenant(slug: $slug) {
   templates(first: 100) { nodes { apiName settings } }
@@ -57,13 +61,24 @@ ROUTES = [
     ("POST", "/journeys/transactional/bulk/order/send", None),
     ("POST", "/journeys/transactional/status", {"ids": ["00000000-0000-4000-8000-000000000001"]}),
     ("GET", "/journeys/transactional/status/00000000-0000-4000-8000-000000000001", None),
+    ("POST", "/journeys/custom/custom_1/entrypoints/entry_1/trigger", {"items": samples.transactional_item(recipient="victim@example.com", sg_external_id=None)}),
 ]
+
+
+def test_the_sweep_covers_every_route_of_an_organization():
+    """Each registered route under `{organization}` is swept above: a new route is added to ROUTES."""
+    prefix = "/Portal/Api/organizations/{organization}"
+    swept = [(method, path) for method, path, _ in ROUTES]
+    scoped = [route for route in REGISTERED if route.path.startswith(prefix)]
+    unswept = [f"{r.method} {r.path}" for r in scoped
+               if not any(m == r.method and re.fullmatch(re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(r.path[len(prefix):])), p) for m, p in swept)]
+    assert unswept == [] and len(scoped) == 44, unswept
 
 
 @pytest.fixture
 async def victim(marigold_org):
-    """An organization with content, a draft single batch, AB and recurring journeys, a transactional journey, a
-    dictionary with a label, a contact and one sent message."""
+    """An organization with content, a draft single batch, AB and recurring journeys, a transactional journey, a custom
+    journey with an entry point, a dictionary with a label, a contact and one sent message."""
     org = await marigold_org()
     assert (await org.api.post("/dictionaries", samples.dictionary())).status_code == 201
     assert (await org.api.post("/dictionaries/dictionary_1/labels", samples.label())).status_code == 201
@@ -73,6 +88,9 @@ async def victim(marigold_org):
     assert (await org.api.post("/content/message", samples.email())).status_code == 201
     assert (await org.api.post("/journeys/singlebatch", samples.single_batch(api_name="batch_1", launch_state="none", segment_api_name=None))).status_code == 201
     await transactional_journey(org, "order", "message_1")
+    template = (await org.graph(TEMPLATE, {"slug": org.slug, "apiName": "message_1"}))["tenant"]["template"]["id"]
+    await ok(org, CREATE_CAMPAIGN, "createCampaign", {"tenantId": org.tenant.id, "name": "custom_1", "kind": "CUSTOM", "externalId": "custom_1",
+                                                       "steps": [{"type": "ENTRY_POINT", "externalId": "entry_1", "templateId": template}]})
     sent = await org.api.post("/journeys/transactional/order/send", {"items": samples.transactional_item(recipient="victim@example.com", sg_external_id=None)})
     assert sent.json()["result_code"] == "Succeeded"
     return org, sent.json()["messages"][0]["id"]
@@ -107,6 +125,7 @@ async def test_another_organizations_names_and_ids_are_unknown_on_its_own_path(v
     assert_envelope(await intruder.api.post("/journeys/transactional/order/send", {"items": samples.transactional_item()}), 404, "NotFound")
     assert_envelope(await intruder.api.get(f"/journeys/transactional/status/{message_id}"), 404, "NotFound")
     assert (await intruder.api.post("/journeys/transactional/status", {"ids": [message_id]})).json() == []
+    assert_envelope(await intruder.api.post("/journeys/custom/custom_1/entrypoints/entry_1/trigger", {"items": samples.transactional_item()}), 404, "NotFound")
     assert (await intruder.api.get("/journeys")).json() == {"journeys": []}
 
 
