@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Mount, Route
 
-from app import doi, inbound, public, qr
+from app import doi, inbound, landing_pages, public, qr
 from app.graphiql import GRAPHIQL_STATIC_PREFIX, static_files
 from app import compat
 from app.graphql import GraphQLApp
@@ -86,6 +86,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *inbound.routes(settings),
             *doi.routes(settings),
             *qr.routes(settings),
+            *landing_pages.routes(settings),
             Mount(GRAPHIQL_STATIC_PREFIX, app=static_files(), name="graphiql-static"),
             *compat.mounts(state),
         ],

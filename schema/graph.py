@@ -23,6 +23,7 @@ from schema.messaging.mutations import MessagingMutations
 from schema.queries import NODE_TYPES, Query as RootQuery
 from schema.templates.dictionaries import DictionaryMutations
 from schema.templates.mutations import TemplateMutations
+from schema.templates.pages import PageMutations
 from schema.templates.queries import TemplateQueries
 from schema.tenants.mutations import TenantMutations
 from schema.tenants.settings import TenantSettingMutations
@@ -34,7 +35,7 @@ Mutation = merge_types(
     (TenantMutations, ContactMutations, TemplateMutations, EventMutations, CampaignMutations, MessagingMutations, WebhookMutations,
      SenderMutations, MembershipMutations, ConsentMutations, EnrollmentMutations, IdentityMutations,
      BrandMutations, TransactionalMutations, DictionaryMutations, TenantSettingMutations, SegmentMutations, TagMutations, InterestMutations,
-     AttributeDefinitionMutations, CustomJourneyMutations),
+     AttributeDefinitionMutations, CustomJourneyMutations, PageMutations),
 )
 
 schema = strawberry.Schema(

@@ -20,7 +20,7 @@ from schema.events.types import Event, MessagingSchedule
 from schema.messaging.types import Message, Process
 from schema.permissions import IsAuthenticated
 from schema.relay import Connection, Node, from_global_id, paginate
-from schema.templates.types import Dictionary, Template
+from schema.templates.types import Dictionary, EditorAsset, Template
 from schema.tenants.types import Tenant
 from schema.webhooks.types import WebhookDelivery, WebhookEndpoint
 
@@ -31,7 +31,7 @@ NODE_TYPES = {
         (Segment, models.Segment), (Template, models.Template), (Event, models.Event), (Campaign, models.Campaign),
         (Process, models.Process), (Message, models.Message), (WebhookEndpoint, models.WebhookEndpoint), (Sender, models.Sender), (Brand, models.Brand),
         (WebhookDelivery, models.WebhookDelivery), (Suppression, models.Suppression), (Enrollment, models.Enrollment),
-        (MessagingSchedule, models.MessagingSchedule), (Dictionary, models.Dictionary),
+        (MessagingSchedule, models.MessagingSchedule), (Dictionary, models.Dictionary), (EditorAsset, models.EditorAsset),
     )
 }
 

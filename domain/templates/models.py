@@ -2,11 +2,15 @@
 parts, and dictionaries of translated labels."""
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from datetime import datetime
+
+from uuid import UUID, uuid4
+
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.brands.models import Channel
-from domain.db import Base, BigId, IdPk, Timestamped
+from domain.db import Base, BigId, IdPk, Timestamped, utcnow
 from domain.tenants.models import TenantScoped
 
 
@@ -64,3 +68,18 @@ class Dictionary(TenantScoped, Timestamped, Base):
     # {"label_key": {"en": "Hello", "de": "Hallo"}}; exposed to templates as `t.label_key`.
     entries: Mapped[dict] = mapped_column(default=dict)
     settings: Mapped[dict] = mapped_column(default=dict)  # description, tags (never labels: those are `entries`)
+
+
+class EditorAsset(TenantScoped, Base):
+    """A file uploaded for the page editor (a Doxie editor asset), kept in the database so every API
+    process serves it; `data` is deferred so listing assets never reads the files."""
+
+    __tablename__ = "editor_assets"
+
+    id: Mapped[IdPk]
+    uuid: Mapped[UUID] = mapped_column(Uuid, default=uuid4, unique=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -96,7 +96,11 @@ async def _check_dictionary(session: AsyncSession, *, tenant_id: int, dictionary
 
 
 async def delete(session: AsyncSession, *, template_id: int) -> None:
-    await session.delete(await get_or_raise(session, Template, template_id, what="Template"))
+    from domain.templates.pages import check_deletable
+
+    template = await get_or_raise(session, Template, template_id, what="Template")
+    await check_deletable(session, template)
+    await session.delete(template)
     await session.flush()
 
 

@@ -24,7 +24,8 @@ from schema.messaging.types import Message, Process
 from schema.ids import decode_id
 from schema.loaders import execute
 from schema.relay import Connection, Node, paginate
-from schema.templates.types import Dictionary, Template
+from schema.messaging import dashboard as messaging_dashboard
+from schema.templates.types import Dictionary, EditorAsset, PageKind, Template
 from schema.tenants import settings as tenant_settings
 from schema.webhooks.types import WebhookEndpoint
 
@@ -145,9 +146,9 @@ class Tenant(Node):
         row = (await execute(info.context.session, query.order_by(c.id).limit(1))).scalar_one_or_none()
         return row and Campaign.from_model(row)
 
-    @strawberry.field(description="`name` finds templates by exact name; `library: true` leaves out templates that are one campaign's own content (`settings.campaign_content`), `false` keeps only those; `offset` skips that many first (paging by number).")
+    @strawberry.field(description="`name` finds templates by exact name; `library: true` leaves out templates that are one campaign's own content (`settings.campaign_content`), `false` keeps only those; `pageKind` keeps the landing pages or the layouts; `offset` skips that many first (paging by number).")
     async def templates(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None, channel: Channel | None = None,
-                        name: str | None = None, library: bool | None = None, offset: int | None = None) -> Connection[Template]:
+                        name: str | None = None, library: bool | None = None, offset: int | None = None, page_kind: PageKind | None = None) -> Connection[Template]:
 
         t = models.Template
         query = select(t).where(t.tenant_id == self.model.id)
@@ -158,6 +159,8 @@ class Tenant(Node):
         if library is not None:
             campaign_content = t.settings[CAMPAIGN_CONTENT].as_boolean()
             query = query.where(campaign_content.is_not(True) if library else campaign_content.is_(True))
+        if page_kind is not None:
+            query = query.where(t.channel == models.Channel.PAGE, t.settings["page_kind"].as_string() == page_kind.value)
         return await paginate(info, query, model=t, wrap=Template.from_model, first=first, after=after, last=last, before=before, offset=offset)
 
     @strawberry.field
@@ -203,6 +206,28 @@ class Tenant(Node):
         resolver=tenant_settings.tenant_settings, description="Its node settings (Contactflow integrations); `category` and `type` narrow them.")
     node_setting: tenant_settings.TenantSetting | None = strawberry.field(
         resolver=tenant_settings.tenant_setting, description="A node setting by its uuid, or null.")
+
+    statistics: list[messaging_dashboard.StatisticsPeriod] = strawberry.field(
+        resolver=messaging_dashboard.tenant_statistics,
+        description="Processes, messages and message events per day or month from `start` to `end` (both included; `end` defaults to today in "
+                    "the tenant's timezone, `start` to 28 days before or the first of the month); at most 366 days or 120 months.")
+
+    @strawberry.field(description="Files uploaded for the page editor, newest first; `offset` skips that many first.")
+    async def editor_assets(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None,
+                            offset: int | None = None) -> Connection[EditorAsset]:
+        query = select(models.EditorAsset).where(models.EditorAsset.tenant_id == self.model.id)
+        return await paginate(info, query, model=models.EditorAsset, wrap=EditorAsset.from_model, first=first, after=after, last=last, before=before,
+                              descending=True, offset=offset)
+
+    @strawberry.field(description="An editor asset by its uuid; null when unknown or not a uuid.")
+    async def editor_asset(self, info: Info, uuid: str) -> EditorAsset | None:
+        try:
+            key = UUID(uuid)
+        except ValueError:
+            return None
+        query = select(models.EditorAsset).where(models.EditorAsset.tenant_id == self.model.id, models.EditorAsset.uuid == key)
+        row = (await execute(info.context.session, query)).scalar_one_or_none()
+        return row and EditorAsset.from_model(row)
 
     @strawberry.field(description="Newest first.")
     async def processes(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None) -> Connection[Process]:

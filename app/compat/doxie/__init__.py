@@ -1,5 +1,6 @@
 """Doxie MPM compatibility: tenants by slug, event mails, injections, surveys, QR codes, consents, processes,
-and the admin API (processes, messaging schedules, webhook endpoints, API users, settings, brands)."""
+and the admin API (processes, messaging schedules, webhook endpoints, API users, settings, brands, landing pages and
+layouts, the page editor and its assets, dashboards)."""
 from __future__ import annotations
 
 from app.compat import framework

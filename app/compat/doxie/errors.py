@@ -23,8 +23,10 @@ section: ContextVar[str] = ContextVar("doxie_section", default=PUBLIC)
 
 def error_response(error: DomainError) -> JSONResponse:
     status = next((code for kind, code in STATUS if isinstance(error, kind)), 422)
-    if error.code == "BODY_TOO_LARGE":
+    if error.code in ("BODY_TOO_LARGE", "ASSET_TOO_LARGE"):
         status = 413
+    elif error.code == "UNSUPPORTED_MEDIA_TYPE":
+        status = 415
     elif error.code == "NOT_SUPPORTED":
         status = 501
     if section.get() == ADMIN:

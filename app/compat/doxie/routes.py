@@ -2,7 +2,7 @@
 grouped by context in the modules beside this one."""
 from __future__ import annotations
 
-from app.compat.doxie import admin, brands, consents, messaging_schedules, processes, sending, webhooks
+from app.compat.doxie import admin, brands, consents, dashboard, editor, messaging_schedules, pages, processes, sending, webhooks
 
 ROUTES = [*sending.ROUTES, *consents.ROUTES, *processes.ROUTES, *webhooks.ROUTES, *admin.ROUTES, *brands.ROUTES,
-          *messaging_schedules.ROUTES]
+          *messaging_schedules.ROUTES, *pages.ROUTES, *editor.ROUTES, *dashboard.ROUTES]

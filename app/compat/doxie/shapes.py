@@ -176,3 +176,33 @@ def messaging_schedule(node: dict) -> dict:
         "created_at": node["createdAt"],
         "updated_at": node["updatedAt"],
     }
+
+
+def landing_page(node: dict) -> dict:
+    """A landing page or a layout (PAGE templates): what pages/landing_pages and pages/landing_page_layouts show."""
+    page = node["page"]
+    brand, layout, event = page["brand"], page.get("layout"), page.get("ownerEvent")
+    shown = {
+        "id": node["databaseId"],
+        "name": node["name"],
+        "brand_id": brand and brand["databaseId"],
+        "brand": brand and {"id": brand["databaseId"], "slug": brand["slug"], "name": brand["name"]},
+        "content_state": page["contentState"],
+        "created_at": node["createdAt"],
+        "updated_at": node["updatedAt"],
+    }
+    if page["kind"] == "LANDING_PAGE":
+        shown |= {
+            "landing_page_layout_id": layout and layout["databaseId"],
+            "owner_type": page["ownerType"],
+            "owner_id": event and event["databaseId"],
+            "published": page["publishedAt"] is not None,
+            "published_at": page["publishedAt"],
+            "url": page["publicUrl"],
+        }
+    return shown
+
+
+def editor_asset(node: dict) -> dict:
+    return {"id": node["uuid"], "filename": node["filename"], "content_type": node["contentType"], "size": node["size"], "url": node["url"],
+            "created_at": node["createdAt"]}

@@ -10,7 +10,9 @@ PUBLIC_BODY_ROUTES = [
 ]
 ADMIN_BODY_ROUTES = [
     ("POST", "/webhook/endpoints"), ("PATCH", "/webhook/endpoints/1"), ("POST", "/api_users"), ("PATCH", "/settings"),
-    ("POST", "/brands"), ("PATCH", "/brands/1"),
+    ("POST", "/brands"), ("PATCH", "/brands/1"), ("POST", "/pages/landing_pages"), ("PATCH", "/pages/landing_pages/1"),
+    ("POST", "/pages/landing_page_layouts"), ("PATCH", "/pages/landing_page_layouts/1"),
+    ("PATCH", "/editor/landing_pages/1/content_state"), ("PATCH", "/editor/landing_page_layouts/1/content_state"),
 ]
 TOO_BIG = b'{"email": "a@example.com", "blob": "' + b"x" * 1_000_001 + b'"}'
 

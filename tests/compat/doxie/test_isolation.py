@@ -7,12 +7,16 @@ import pytest
 
 STATE = """query($slug: String!, $uuid: String!) { tenant(slug: $slug) {
   name settings process(uuid: $uuid) { status } webhookEndpoints { totalCount } brands { totalCount nodes { name } }
-  apiCredentials(kind: API_USER) { totalCount } } }"""
+  apiCredentials(kind: API_USER) { totalCount } editorAssets { totalCount nodes { uuid size } }
+  templates(channel: PAGE) { totalCount nodes { name page { kind contentState publishedAt brand { databaseId } layout { databaseId } } } } } }"""
+PNG = bytes.fromhex("89504e470d0a1a0a")
+UPLOAD = ("file", ("logo.png", PNG, "image/png"))  # a body sent as multipart/form-data
 
 
 @pytest.fixture
 async def owned(doxie, stranger) -> dict:
-    """The owner's resources: an event, a process, a webhook endpoint, a brand, a second API user, a consent purpose."""
+    """The owner's resources: an event, a process, a webhook endpoint, a brand, a second API user, a consent purpose,
+    a layout, a published landing page in it, an editor asset."""
     event = await doxie.mailer("welcome_email")
     await stranger.mailer("welcome_email")
     async with doxie.public() as client:
@@ -21,10 +25,15 @@ async def owned(doxie, stranger) -> dict:
         endpoint = (await client.post("/webhook/endpoints", json={"webhook_abstract_endpoint": {"url": "https://hooks.example.com/x", "active": False}})).json()["data"]
         brand = (await client.post("/brands", json={"brand": {"name": "Owned"}})).json()["data"]
         api_user = (await client.post("/api_users", json={"api_user": {"username": "owned-user"}})).json()["data"]
+        layout = (await client.post("/pages/landing_page_layouts", json={"pages_landing_page_layout": {"name": "Owned", "brand_id": brand["id"]}})).json()["data"]
+        page = (await client.post("/pages/landing_pages", json={"pages_landing_page": {
+            "name": "Owned", "landing_page_layout_id": layout["id"], "content_state": {"html": "<p>Owned</p>"}}})).json()["data"]
+        assert (await client.post(f"/editor/landing_pages/{page['id']}/publish")).json()["success"] is True
+        asset = (await client.post("/editor/assets", files=[UPLOAD])).json()["data"]
     purpose = (await doxie.tenant.graph("""mutation($input: CreateListInput!) { createList(input: $input) { list { databaseId } } }""",
                                         {"input": {"tenantId": doxie.tenant.id, "name": "Owned", "doubleOptIn": True}}))["createList"]["list"]
     return {"event": event["databaseId"], "process": process, "endpoint": endpoint["id"], "brand": brand["id"],
-            "api_user": api_user["id"], "purpose": purpose["databaseId"]}
+            "api_user": api_user["id"], "purpose": purpose["databaseId"], "landing_page": page["id"], "layout": layout["id"], "asset": asset["id"]}
 
 
 def public_calls(ids: dict) -> list[tuple[str, str, dict | None]]:
@@ -60,7 +69,32 @@ def admin_calls(ids: dict) -> list[tuple[str, str, dict | None]]:
         ("GET", f"/brands/{ids['brand']}", None),
         ("PATCH", f"/brands/{ids['brand']}", {"brand": {"name": "Evil"}}),
         ("DELETE", f"/brands/{ids['brand']}", None),
+        ("POST", "/pages/landing_pages", {"pages_landing_page": {"name": "Evil"}}),
+        ("PATCH", f"/pages/landing_pages/{ids['landing_page']}", {"pages_landing_page": {"name": "Evil"}}),
+        ("DELETE", f"/pages/landing_pages/{ids['landing_page']}", None),
+        ("GET", "/pages/landing_page_layouts", None),
+        ("POST", "/pages/landing_page_layouts", {"pages_landing_page_layout": {"name": "Evil"}}),
+        ("GET", f"/pages/landing_page_layouts/{ids['layout']}", None),
+        ("PATCH", f"/pages/landing_page_layouts/{ids['layout']}", {"pages_landing_page_layout": {"name": "Evil"}}),
+        ("DELETE", f"/pages/landing_page_layouts/{ids['layout']}", None),
+        ("GET", f"/editor/landing_pages/{ids['landing_page']}", None),
+        ("PATCH", f"/editor/landing_pages/{ids['landing_page']}/content_state", {"content_state": {"html": "<p>Evil</p>"}}),
+        ("POST", f"/editor/landing_pages/{ids['landing_page']}/publish", None),
+        ("GET", f"/editor/landing_page_layouts/{ids['layout']}", None),
+        ("PATCH", f"/editor/landing_page_layouts/{ids['layout']}/content_state", {"content_state": {"html": "Evil"}}),
+        ("GET", "/editor/assets", None),
+        ("POST", "/editor/assets", UPLOAD),
+        ("DELETE", f"/editor/assets/{ids['asset']}", None),
+        ("GET", "/dashboard", None),
+        ("GET", "/shared/dashboard", None),
     ]
+
+
+async def send(client: httpx.AsyncClient, method: str, path: str, body) -> httpx.Response:
+    """A call of the sweep: JSON, or multipart/form-data for an upload."""
+    if body is UPLOAD:
+        return await client.request(method, path, files=[UPLOAD])
+    return await client.request(method, path, json=body)
 
 
 async def state(doxie, ids: dict) -> dict:
@@ -84,10 +118,10 @@ async def test_another_tenants_ids_are_not_found_through_its_own_tenant(doxie, s
         cancel = await client.post(f"/processes/{owned['process']}/cancel")
         consent = await client.post("/mpm/consents", json={"email": "x@example.com", "purpose_id": owned["purpose"], "event_slug": "welcome_email"})
     async with stranger.admin() as client:
-        named = [f"/{owned[k]}" for k in ("process", "endpoint", "brand", "api_user")]
+        named = [f"/{owned[k]}" for k in ("process", "endpoint", "brand", "api_user", "landing_page", "layout", "asset")]
         by_id = [(m, p, b) for m, p, b in admin_calls(owned) if any(p.endswith(n) or f"{n}/" in p for n in named)]
-        assert len(by_id) == 9
-        admin = [await client.request(method, path, json=body) for method, path, body in by_id]
+        assert len(by_id) == 20
+        admin = [await send(client, method, path, body) for method, path, body in by_id]
 
     for response in (event, cancel, consent, *admin):
         assert response.status_code == 404, response.text
@@ -99,7 +133,7 @@ async def test_another_tenants_bearer_token_is_refused_on_every_admin_route(doxi
     before = await state(doxie, owned)
     async with doxie.admin(token=stranger.tenant.token) as client:
         for method, path, body in admin_calls(owned):
-            response = await client.request(method, path, json=body)
+            response = await send(client, method, path, body)
             assert response.status_code in (403, 404), (method, path, response.text)
             body = response.json()
             assert body["success"] is False and body["data"] is None and body["message"] is None and body["error"], (method, path)
@@ -112,7 +146,7 @@ async def test_a_read_token_cannot_change_anything(make_doxie, owned, doxie):
         for method, path, body in admin_calls(owned):
             if method == "GET":
                 continue
-            response = await client.request(method, path, json=body)
+            response = await send(client, method, path, body)
             assert response.status_code in (403, 404), (method, path, response.text)
 
 
