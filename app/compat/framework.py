@@ -162,6 +162,8 @@ def build_app(dialect: Dialect, routes: list[CompatRoute], state: AppState, open
     async def http_error(request: Request, exc: HTTPException) -> Response:
         if exc.status_code == 405:
             return dialect.error_response(Invalid(f"{request.method} is not allowed on {request.url.path}", code="METHOD_NOT_ALLOWED"))
+        if exc.status_code != 404:  # a request Starlette itself could not read
+            return dialect.error_response(Invalid(str(exc.detail), code="INVALID_REQUEST"))
         return dialect.error_response(NotFound(f"No route {request.method} {request.url.path}", code="ROUTE_NOT_FOUND"))
 
     # Several routes may share a path with different methods: Starlette tries each in order.

@@ -1,12 +1,14 @@
-"""A small multipart/form-data reader for upload routes: the body is read up to a limit first (a larger one is
-refused before it is read whole), then split on its boundary. No temporary files: uploads here are small."""
+"""multipart/form-data uploads, parsed by Starlette's form parser (python-multipart) from a body that is cut off at
+a limit: a larger upload is refused while it streams in (chunked or not), before it is read whole."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from email.message import Message
-from email.utils import collapse_rfc2231_value
 
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
+from starlette.types import Message
 
 from domain.errors import Invalid
 
@@ -19,43 +21,34 @@ class Part:
     data: bytes
 
 
-def _params(header: str) -> Message:
-    message = Message()
-    message["content-type"] = header
-    return message
-
-
 async def read_form(request: Request, *, limit: int, too_large: Invalid) -> dict[str, Part]:
     """The parts of a multipart/form-data body by field name (the first of a name wins)."""
-    header = request.headers.get("content-type", "")
-    boundary = _params(header).get_param("boundary") if header.lower().startswith("multipart/form-data") else None
-    if not isinstance(boundary, str) or not boundary:
+    if not request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
         raise Invalid("The body must be multipart/form-data with a boundary", code="UNSUPPORTED_MEDIA_TYPE", field="body")
     length = request.headers.get("content-length")
     if length and length.isdigit() and int(length) > limit:
         raise too_large
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
+    received = 0
+
+    async def receive() -> Message:
+        nonlocal received
+        message = await request.receive()
+        received += len(message.get("body", b""))
+        if received > limit:
             raise too_large
-    delimiter = b"\r\n--" + boundary.encode("latin-1")
-    sections = (b"\r\n" + bytes(body)).split(delimiter)
-    if len(sections) < 3 or not sections[-1].startswith(b"--"):
-        raise Invalid("The multipart body is malformed (no closing boundary)", code="INVALID_MULTIPART", field="body")
-    parts: dict[str, Part] = {}
-    for section in sections[1:-1]:
-        head, separator, data = section.removeprefix(b"\r\n").partition(b"\r\n\r\n")
-        if not separator:
-            raise Invalid("A multipart section has no headers", code="INVALID_MULTIPART", field="body")
-        headers = {}
-        for line in head.decode("utf-8", errors="replace").split("\r\n"):
-            key, _, value = line.partition(":")
-            headers[key.strip().lower()] = value.strip()
-        disposition = _params("form-data; " + headers.get("content-disposition", "").partition(";")[2])
-        name, filename = (disposition.get_param(key) for key in ("name", "filename"))
-        name = collapse_rfc2231_value(name) if name else None
-        if name and name not in parts:
-            parts[name] = Part(name=name, filename=collapse_rfc2231_value(filename) if filename else None,
-                               content_type=headers.get("content-type"), data=data)
-    return parts
+        return message
+
+    try:
+        async with Request(request.scope, receive).form(max_files=10, max_fields=20) as form:
+            parts: dict[str, Part] = {}
+            for name, value in form.multi_items():
+                if name in parts:
+                    continue
+                if isinstance(value, UploadFile):
+                    parts[name] = Part(name, value.filename, value.content_type, await value.read())
+                else:
+                    parts[name] = Part(name, None, None, value.encode("utf-8"))
+            return parts
+    except (MultiPartException, HTTPException) as error:  # Starlette turns a parse error into a 400 inside an app
+        detail = getattr(error, "message", None) or getattr(error, "detail", "")
+        raise Invalid(f"The multipart body is malformed: {detail}", code="INVALID_MULTIPART", field="body") from error
