@@ -10,6 +10,7 @@ are one GROUP BY on the CLICKED events' `detail.url`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import String, cast, func, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -82,12 +83,14 @@ async def step_outcomes(session: AsyncSession, *, tenant_id: int, campaign_ids: 
     return outcomes
 
 
-async def link_clicks(session: AsyncSession, *, tenant_id: int, campaign_id: int) -> list[LinkClicks]:
-    """The links clicked in a campaign's messages, by url, in one GROUP BY."""
+async def link_clicks(session: AsyncSession, *, tenant_id: int, campaign_id: int, since: datetime | None = None,
+                      until: datetime | None = None) -> list[LinkClicks]:
+    """The links clicked in a campaign's messages (clicked in [since, until) when given), by url, in one GROUP BY."""
     m, e = Message, MessageEvent
     url = e.detail["url"].as_string()
+    window = [*([e.occurred_at >= since] if since is not None else []), *([e.occurred_at < until] if until is not None else [])]
     query = (select(url, func.min(e.id), func.count(func.distinct(m.id)), func.count(e.id))
              .join(m, m.id == e.message_id)
-             .where(m.tenant_id == tenant_id, m.campaign_id == campaign_id, e.type == MessageEventType.CLICKED, url.is_not(None))
+             .where(m.tenant_id == tenant_id, m.campaign_id == campaign_id, e.type == MessageEventType.CLICKED, url.is_not(None), *window)
              .group_by(url).order_by(func.min(e.id)))
     return [LinkClicks(url=u, first_event_id=first, messages=n, clicks=total) for u, first, n, total in (await session.execute(query)).all()]

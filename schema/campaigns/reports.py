@@ -2,6 +2,7 @@
 campaign's message outcomes per step (`domain.campaigns.reports`, counted in SQL)."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import strawberry
@@ -126,7 +127,8 @@ async def campaign_feedbacks(root: Any, info: Info, step_external_id: str | None
     return feedbacks
 
 
-async def campaign_link_clicks(root: Any, info: Info) -> list[LinkClicks]:
+async def campaign_link_clicks(root: Any, info: Info, since: datetime | None = None, until: datetime | None = None) -> list[LinkClicks]:
     campaign, session = root.model, info.context.session
-    links = await read_locked(session, lambda: reports.link_clicks(session, tenant_id=campaign.tenant_id, campaign_id=campaign.id))
+    links = await read_locked(session, lambda: reports.link_clicks(session, tenant_id=campaign.tenant_id, campaign_id=campaign.id,
+                                                                   since=since, until=until))
     return [LinkClicks(id=link.first_event_id, url=link.url, unique_clicks=link.messages, clicks=link.clicks) for link in links]

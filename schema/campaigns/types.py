@@ -64,11 +64,12 @@ class Campaign(Node):
     message_counts: list[MessageStatusCount] = strawberry.field(
         resolver=enrollment_types.message_counts, description="How many of its messages are in each status (statuses with none are left out).")
 
-    @strawberry.field(description="The links clicked in its messages (CLICKED events by url), first clicked first; one statement.")
-    async def link_clicks(self, info: Info) -> list[Annotated["LinkClicks", strawberry.lazy("schema.campaigns.reports")]]:
+    @strawberry.field(description="The links clicked in its messages (CLICKED events by url; clicks in [since, until) when given), first clicked first; one statement.")
+    async def link_clicks(self, info: Info, since: datetime | None = None,
+                          until: datetime | None = None) -> list[Annotated["LinkClicks", strawberry.lazy("schema.campaigns.reports")]]:
         from schema.campaigns.reports import campaign_link_clicks
 
-        return await campaign_link_clicks(self, info)
+        return await campaign_link_clicks(self, info, since, until)
 
     @strawberry.field(description="The outcome of its messages per step, every step included (a Contactflow automation's feedbacks); `stepExternalId` keeps that step's only, none when it has no such step.")
     async def feedbacks(self, info: Info, step_external_id: str | None = None) -> list[Annotated["StepFeedback", strawberry.lazy("schema.campaigns.reports")]]:

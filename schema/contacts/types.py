@@ -18,6 +18,7 @@ from schema.relay import Connection, Node, paginate
 from schema.tenants.loaders import load_tenant
 
 TenantRef = Annotated["Tenant", strawberry.lazy("schema.tenants.types")]
+ListReportRef = Annotated["ListReport", strawberry.lazy("schema.messaging.reports")]
 
 
 @strawberry.type
@@ -95,6 +96,12 @@ class ContactList(Node):
     async def segments(self, info: Info, first: int | None = None, after: str | None = None, offset: int | None = None) -> Connection[Segment]:
         query = select(models.Segment).where(models.Segment.list_id == self.model.id)
         return await paginate(info, query, model=models.Segment, wrap=Segment.from_model, first=first, after=after, last=None, before=None, offset=offset)
+
+    @strawberry.field(description="Its members per status, and the outcome of the messages of the campaigns sent to it (batched over a page of lists).")
+    async def report(self, info: Info) -> ListReportRef:
+        from schema.messaging.reports import list_report
+
+        return await list_report(self, info)
 
     @strawberry.field(description="The contact's place on this list; null when it is not on it.")
     async def member(self, info: Info, contact_id: strawberry.ID) -> ListMember | None:

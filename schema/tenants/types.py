@@ -9,6 +9,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from domain import models
+from domain.errors import Invalid
 from domain.templates.models import CAMPAIGN_CONTENT
 from schema.enums import CampaignKind, CampaignStatus, Channel, MessageStatus, Role
 from schema.brands.types import Brand, Sender
@@ -20,6 +21,7 @@ from schema.campaigns.types import Campaign
 from schema.contacts.types import Contact, ContactList, Segment, Suppression
 from schema.events.types import Event
 from schema.identity.types import ApiCredential, CredentialKind, IsTenantAdmin, tenant_credential, tenant_credentials
+from schema.messaging import reports as message_reports
 from schema.messaging.types import Message, Process
 from schema.ids import decode_id
 from schema.loaders import execute
@@ -41,6 +43,13 @@ class MessageFilter:
     external_ids: list[str] | None = strawberry.field(default=None, description="Any of these externalIds (a Marigold sg_external_id, ...).")
     campaign_id: strawberry.ID | None = strawberry.field(default=None, description="Messages of this campaign.")
     list_id: strawberry.ID | None = strawberry.field(default=None, description="Messages of the campaigns sent to this list.")
+    step_external_id: str | None = strawberry.field(default=None, description="Messages of the step with this externalId (an Especial action); needs `campaignId`.")
+
+
+def _step_campaign(filter: MessageFilter) -> int:
+    if filter.campaign_id is None:
+        raise Invalid("`stepExternalId` names a step of the campaign `campaignId`, which is missing", code="INVALID_FILTER", field="campaignId")
+    return decode_id(filter.campaign_id, "Campaign", field="campaignId")
 
 
 @strawberry.type(description="One account: a Doxie tenant (slug), a Contactflow node (uuid), a Marigold organization (slug), an Especial account (accountId).")
@@ -262,9 +271,17 @@ class Tenant(Node):
                 filter.campaign_id is not None and m.campaign_id == decode_id(filter.campaign_id, "Campaign", field="campaignId"),
                 filter.list_id is not None and m.campaign_id.in_(select(models.Campaign.id).where(
                     models.Campaign.tenant_id == self.model.id, models.Campaign.list_id == decode_id(filter.list_id, "ContactList", field="listId"))),
+                filter.step_external_id is not None and m.step_id.in_(select(models.CampaignStep.id).where(
+                    models.CampaignStep.campaign_id == _step_campaign(filter), models.CampaignStep.external_id == filter.step_external_id)),
             ]
             query = query.where(*[c for c in conditions if c is not False])
         return await paginate(info, query, model=models.Message, wrap=Message.from_model, first=first, after=after, last=last, before=before, descending=True, offset=offset)
+
+    message_report: list[message_reports.MessageReport] = strawberry.field(
+        resolver=message_reports.tenant_message_report,
+        description="What happened to its messages created in [since, until), per origin (and per UTC day with `byDay`), counted in one statement.")
+    audience_counts: message_reports.AudienceCounts = strawberry.field(
+        resolver=message_reports.tenant_audience_counts, description="How many lists it has and how many contacts are subscribed to one.")
 
     @strawberry.field(description="Its brands, oldest first.")
     async def brands(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None) -> Connection[Brand]:

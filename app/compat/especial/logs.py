@@ -1,6 +1,7 @@
 """Especial activity logs from the graph's messages and their events: the account's emails (`GET /logs/emails`),
-a campaign's (`GET /logs/campaigns/{id}`: messages of that campaign) and a list's (`GET /logs/lists/{id}`: messages
-of the campaigns sent to that list).
+a campaign's (`GET /logs/campaigns/{id}`: messages of that campaign), a list's (`GET /logs/lists/{id}`: messages
+of the campaigns sent to that list) and a workflow action's (`GET /logs/workflows/{id}/actions/{action_id}`: messages
+of that step).
 
 A log entry is one MessageEvent of one of those email messages. The graph pages messages, not events, so a page is
 `per_page` messages (read with `offset`) with their entries of the types asked for (a message may give none, or
@@ -9,7 +10,7 @@ window and their entries in it. Especial's `group_id` is kept with the message b
 that filter is refused, as are the campaign and list logs' terms the graph has no data for (uniques, totals, ...),
 sorting and cursors.
 
-Not served: the workflow and export routes.
+Not served: the export routes.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from email.utils import parseaddr
 
 from starlette.responses import JSONResponse
 
-from app.compat.especial import auth, validation
+from app.compat.especial import auth, validation, workflows
 from app.compat.especial import messaging_shapes as shapes
 from app.compat.especial.messaging_common import filters, owned, path_id, paging
 from app.compat.framework import Call, CompatRoute
@@ -169,8 +170,35 @@ def _owned_logs(kind: str):
     return handler
 
 
+async def action_logs(call: Call) -> JSONResponse:
+    """GET /logs/workflows/{workflow_id}/actions/{action_id}: the events of the messages that action (workflow step) sent;
+    each entry is one event (`occurrences` 1: the graph keeps events, not grouped counts)."""
+    page, per_page, with_count = paging(call)
+    start, end = _time(call, "start_time"), _time(call, "end_time")
+    sort = (call.query.get("sort") or "").strip()
+    if sort:
+        raise Invalid("`sort` is not supported by this server: logs come newest message first", code="UNSUPPORTED_SORT", field="sort")
+    terms = filters(call, {"email", "type"})
+    types = set(EVENT_TYPES.values())
+    if "type" in terms:
+        if terms["type"] not in contract()["components"]["schemas"]["EventTypeResponse"]["enum"]:
+            raise Invalid("value is not one of the event types", code="enum", field="filter")
+        types = {terms["type"]}
+    account = await auth.account(call)
+    workflow = await workflows.workflow_of(call, account)
+    step = workflows.action_of(call, workflow)
+    graph_filter = {"channel": "EMAIL", "recipient": terms.get("email") or None, "campaignId": workflow["id"], "stepExternalId": step["externalId"],
+                    "createdAfter": _iso(start) if start else None, "createdBefore": _iso(end + 1) if end else None}
+    connection = await _messages(call, account, graph_filter, page, per_page)
+    keys = ("id", "contact_id", "email", "type", "timestamp", "user_agent")
+    data = [{**{k: entry[k] for k in keys if k in entry}, "occurrences": 1}
+            for message in connection["nodes"] for entry in _owned_entries(message, types, start, end, False)]
+    return JSONResponse({"pagination": shapes.pagination(page, per_page, connection, with_count), "data": data})
+
+
 ROUTES: list[CompatRoute] = [
     CompatRoute("GET", "/logs/emails", email_logs, Role.READ, "Show transactional email logs"),
     CompatRoute("GET", "/logs/campaigns/{campaign_id}", _owned_logs("campaign"), Role.READ, "Show campaign logs"),
     CompatRoute("GET", "/logs/lists/{list_id}", _owned_logs("list"), Role.READ, "Show list logs"),
+    CompatRoute("GET", "/logs/workflows/{workflow_id}/actions/{action_id}", action_logs, Role.READ, "Show action logs"),
 ]
