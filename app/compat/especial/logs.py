@@ -76,7 +76,8 @@ def _entries(message: dict, types: set[str], start: int | None, end: int | None)
         if kind not in types or (start is not None and at < start) or (end is not None and at > end):
             continue
         agent = detail.get("user_agent")
-        dsn = detail.get("detail") if kind in ("bounce", "skipped") else None
+        # The event carries its own reason: the message row may have been read before the worker recorded its error.
+        dsn = (detail.get("detail") or detail.get("reason")) if kind in ("bounce", "skipped") else None
         entries.append(shapes.compact({
             "type": kind, "timestamp": at, "email": message["recipient"], "email_id": message["databaseId"],
             "group_id": group_id if isinstance(group_id, int) and not isinstance(group_id, bool) else None,
