@@ -19,6 +19,7 @@ from schema.contacts.interests import InterestMutations, InterestQueries
 from schema.contacts.tags import TagMutations, TagQueries
 from schema.events.mutations import EventMutations
 from schema.identity.mutations import IdentityMutations
+from schema.identity.users import UserMutations
 from schema.messaging.mutations import MessagingMutations
 from schema.queries import NODE_TYPES, Query as RootQuery
 from schema.templates.dictionaries import DictionaryMutations
@@ -35,7 +36,7 @@ Mutation = merge_types(
     (TenantMutations, ContactMutations, TemplateMutations, EventMutations, CampaignMutations, MessagingMutations, WebhookMutations,
      SenderMutations, MembershipMutations, ConsentMutations, EnrollmentMutations, IdentityMutations,
      BrandMutations, TransactionalMutations, DictionaryMutations, TenantSettingMutations, SegmentMutations, TagMutations, InterestMutations,
-     AttributeDefinitionMutations, CustomJourneyMutations, PageMutations),
+     AttributeDefinitionMutations, CustomJourneyMutations, PageMutations, UserMutations),
 )
 
 schema = strawberry.Schema(

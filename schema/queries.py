@@ -17,6 +17,7 @@ from schema.campaigns.types import Campaign
 from schema.contacts.types import Contact, ContactList, ListMember, Segment, Suppression
 from schema.enums import Role
 from schema.events.types import Event, MessagingSchedule
+from schema.identity.types import User
 from schema.messaging.types import Message, Process
 from schema.permissions import IsAuthenticated
 from schema.relay import Connection, Node, from_global_id, paginate
@@ -57,6 +58,12 @@ class Viewer:
     kind: str
     subject: str
     memberships: list[Membership]
+    user_id: strawberry.Private[int | None] = None
+
+    @strawberry.field(description="The user calling with its access token; null for other credentials.")
+    async def user(self, info: Info) -> User | None:
+        row = await info.context.loaders.load(models.User, self.user_id) if self.user_id else None
+        return row and User(model=row)
 
 
 @strawberry.type
@@ -69,7 +76,7 @@ class Query:
             row = await info.context.loaders.load(models.Tenant, tenant_id)
             if row is not None:
                 memberships.append(Membership(tenant=Tenant.from_model(row), role=role))
-        return Viewer(kind=principal.kind, subject=principal.subject, memberships=memberships)
+        return Viewer(kind=principal.kind, subject=principal.subject, memberships=memberships, user_id=principal.user_id)
 
     @strawberry.field(permission_classes=[IsAuthenticated], description="By exactly one handle: Doxie/Marigold slug, Contactflow uuid, Especial accountId.")
     async def tenant(self, info: Info, slug: str | None = None, uuid: UUID | None = None, account_id: int | None = None) -> Tenant | None:

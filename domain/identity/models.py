@@ -26,8 +26,9 @@ class User(Timestamped, Base):
     email: Mapped[str] = mapped_column(String(320), unique=True)
     name: Mapped[str | None] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(200))
-    active: Mapped[bool] = mapped_column(default=True)
-    profile: Mapped[dict] = mapped_column(default=dict)  # title, phones, language, timezone
+    active: Mapped[bool] = mapped_column(default=True)  # false: suspended, it can neither log in nor use its tokens
+    profile: Mapped[dict] = mapped_column(default=dict)  # first/last name, title, phones, language, timezone
+    confirmed_at: Mapped[datetime | None]  # null: invited, its email not confirmed yet
 
 
 class Membership(Base):

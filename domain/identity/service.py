@@ -40,6 +40,7 @@ class Principal:
     subject: str
     memberships: dict[int, Role] = field(default_factory=dict)
     platform: bool = False  # operator token: every tenant
+    user_id: int | None = None  # the user behind a user's access token
 
 
 async def scope_for(session: AsyncSession, principal: Principal) -> Scope:
@@ -59,11 +60,15 @@ async def scope_for(session: AsyncSession, principal: Principal) -> Scope:
     return Scope(roles=roles)
 
 
-async def create_user(session: AsyncSession, *, email: str, password: str, name: str | None = None) -> User:
+async def create_user(
+    session: AsyncSession, *, email: str, password: str | None, name: str | None = None, profile: dict | None = None, confirmed: bool = True,
+) -> User:
+    """An unconfirmed user (`confirmed=False`) confirms its email before it can log in; without a password, it has none until then."""
     email = normalize_email(email).lower()
     if (await session.execute(select(User.id).where(User.email == email))).first():
         raise Conflict(f"A user with email {email} already exists", code="EMAIL_TAKEN", field="email")
-    user = User(email=email, name=name, password_hash=hash_secret(password))
+    user = User(email=email, name=name, password_hash=hash_secret(password or secrets.token_urlsafe(32)), profile=profile or {},
+                confirmed_at=utcnow() if confirmed else None)
     session.add(user)
     await session.flush()
     return user
@@ -84,21 +89,33 @@ async def grant(session: AsyncSession, *, user_id: int, tenant_id: int, role: Ro
 MIN_PASSWORD_LENGTH = 8
 
 
+def check_password(password: str | None, *, field: str = "password") -> str:
+    if not password or len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid(f"A password has at least {MIN_PASSWORD_LENGTH} characters", code="WEAK_PASSWORD", field=field)
+    return password
+
+
 async def add_member(
     session: AsyncSession, *, tenant_id: int, email: str, role: Role, password: str | None = None, name: str | None = None,
+    profile: dict | None = None, verify: bool = False, new_member_only: bool = False,
 ) -> tuple[User, Membership]:
     """Give the user with this email a role on a tenant, creating the user (with `password`) when there is none.
 
-    Needs ADMIN on the tenant. An existing user keeps its password: an admin of one tenant never sets the
-    password of a user who may belong to others.
+    Needs ADMIN on the tenant. An existing user keeps its password and profile: an admin of one tenant never sets
+    them for a user who may belong to others. With `verify`, a new user is unconfirmed (the caller sends it the
+    confirmation mail, `domain.identity.users.send_confirmation`) and needs no password yet: it sets one on confirming.
+    With `new_member_only`, a user already on the tenant is a conflict rather than a role change.
     """
     await get_or_raise(session, Tenant, tenant_id, what="Tenant", field="tenantId")
     scope_of(session).require(tenant_id, Role.ADMIN)
     user = (await session.execute(select(User).where(User.email == normalize_email(email).lower()))).scalar_one_or_none()
     if user is None:
-        if not password or len(password) < MIN_PASSWORD_LENGTH:
-            raise Invalid(f"A new user needs a password of at least {MIN_PASSWORD_LENGTH} characters", code="WEAK_PASSWORD", field="password")
-        user = await create_user(session, email=email, password=password, name=name)
+        if password is not None or not verify:
+            check_password(password)
+        user = await create_user(session, email=email, password=password, name=name, profile=profile, confirmed=not verify)
+    elif new_member_only and (await session.execute(
+            select(Membership.id).where(Membership.user_id == user.id, Membership.tenant_id == tenant_id))).first():
+        raise Conflict(f"{user.email} is already a user of this account", code="USER_EMAIL_TAKEN", field="email")
     return user, await grant(session, user_id=user.id, tenant_id=tenant_id, role=role)
 
 
@@ -107,7 +124,7 @@ async def user_principal(session: AsyncSession, *, user_id: int) -> Principal:
     if user is None or not user.active:
         raise Unauthenticated("Unknown or inactive user")
     rows = (await session.execute(select(Membership.tenant_id, Membership.role).where(Membership.user_id == user_id))).all()
-    return Principal(kind="user", subject=user.email, memberships={t: Role(r) for t, r in rows})
+    return Principal(kind="user", subject=user.email, memberships={t: Role(r) for t, r in rows}, user_id=user.id)
 
 
 async def issue_token_credential(
@@ -139,4 +156,6 @@ async def password_principal(session: AsyncSession, *, email: str, password: str
     user = (await session.execute(select(User).where(User.email == (email or "").strip().lower()))).scalar_one_or_none()
     if user is None or not user.active or not verify_secret(user.password_hash, password or ""):
         raise Unauthenticated("Incorrect username or password")
+    if user.confirmed_at is None:
+        raise Unauthenticated("Confirm your email address first: follow the confirmation mail")
     return user, await user_principal(session, user_id=user.id)

@@ -5,12 +5,13 @@ from strawberry.types import Info
 
 from datetime import datetime
 
-from domain.identity import credentials
-from domain.identity import service as identity
+from strawberry.scalars import JSON
+
+from domain.identity import credentials, users
 from domain.identity.models import Role as DomainRole
 from schema.enums import Role
 from schema.errors import UserError, returns_user_errors
-from schema.identity.types import ApiCredential
+from schema.identity.types import ApiCredential, TenantMember
 from schema.ids import decode_id
 from schema.permissions import IsAuthenticated
 from schema.tenants.mutations import DeleteInput, DeletePayload
@@ -53,13 +54,9 @@ class AddTenantMemberInput:
     role: Role = Role.READ
     password: str | None = strawberry.field(default=None, description="Only for a new user: at least 8 characters. An existing user keeps its own.")
     name: str | None = None
-
-
-@strawberry.type
-class TenantMember:
-    email: str
-    role: Role
-    user_id: int = strawberry.field(description="The user's database id (an Especial user_id).")
+    profile: JSON | None = strawberry.field(default=None, description="Only for a new user: `first_name`, `last_name`, `title`, `office_phone`, `mobile_phone`, `language`, `timezone`.")
+    send_verification: bool = strawberry.field(default=False, description="A new user is UNCONFIRMED and gets a confirmation mail (`confirmUser`); it needs no password yet.")
+    new_member_only: bool = strawberry.field(default=False, description="A user already on the tenant is USER_EMAIL_TAKEN rather than a role change.")
 
 
 @strawberry.type
@@ -83,12 +80,13 @@ class IdentityMutations:
     @strawberry.mutation(permission_classes=[IsAuthenticated])
     @returns_user_errors(AddTenantMemberPayload)
     async def add_tenant_member(self, info: Info, input: AddTenantMemberInput) -> AddTenantMemberPayload:
-        user, membership = await identity.add_member(
+        _, membership = await users.invite(
             info.context.session, tenant_id=decode_id(input.tenant_id, "Tenant", field="tenantId"), email=input.email,
-            role=DomainRole(input.role), password=input.password, name=input.name,
+            role=DomainRole(input.role), password=input.password, name=input.name, profile=input.profile,
+            verify=input.send_verification, new_member_only=input.new_member_only, secret_key=info.context.settings.secret_key,
         )
         await info.context.session.commit()
-        return AddTenantMemberPayload(member=TenantMember(email=user.email, role=Role(membership.role), user_id=user.id))
+        return AddTenantMemberPayload(member=TenantMember(model=membership))
 
     @strawberry.mutation(permission_classes=[IsAuthenticated])
     @returns_user_errors(CreateApiUserPayload)

@@ -20,7 +20,7 @@ from schema.campaigns.filters import CampaignFilter
 from schema.campaigns.types import Campaign
 from schema.contacts.types import Contact, ContactList, Segment, Suppression
 from schema.events.types import Event
-from schema.identity.types import ApiCredential, CredentialKind, IsTenantAdmin, tenant_credential, tenant_credentials
+from schema.identity.types import ApiCredential, CredentialKind, IsTenantAdmin, TenantMember, UserStatus, tenant_credential, tenant_credentials, tenant_member, tenant_members
 from schema.messaging import reports as message_reports
 from schema.messaging.types import Message, Process
 from schema.ids import decode_id
@@ -295,6 +295,15 @@ class Tenant(Node):
     @strawberry.field(permission_classes=[IsTenantAdmin], description="One of its credentials by global id (admins only); null when not the tenant's.")
     async def api_credential(self, info: Info, id: strawberry.ID) -> ApiCredential | None:
         return await tenant_credential(info, self.model.id, id)
+
+    @strawberry.field(description="Its users and their roles, oldest membership first; `email` and `status` narrow them, `offset` skips that many first.")
+    async def members(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None,
+                      offset: int | None = None, email: str | None = None, status: UserStatus | None = None) -> Connection[TenantMember]:
+        return await tenant_members(info, self.model.id, first=first, after=after, last=last, before=before, offset=offset, email=email, status=status)
+
+    @strawberry.field(description="One of its users by database id (an Especial user_id), or null.")
+    async def member(self, info: Info, user_id: int) -> TenantMember | None:
+        return await tenant_member(info, self.model.id, user_id)
 
     @strawberry.field(description="Addresses this tenant never sends to, newest first; `address` finds one, `offset` skips that many first.")
     async def suppressions(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None, address: str | None = None,
