@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Mount, Route
 
-from app import doi, inbound, landing_pages, public, qr
+from app import doi, downloads, inbound, landing_pages, public, qr
 from app.graphiql import GRAPHIQL_STATIC_PREFIX, static_files
 from app import compat
 from app.graphql import GraphQLApp
@@ -87,6 +87,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *doi.routes(settings),
             *qr.routes(settings),
             *landing_pages.routes(settings),
+            *downloads.routes(settings),
             Mount(GRAPHIQL_STATIC_PREFIX, app=static_files(), name="graphiql-static"),
             *compat.mounts(state),
         ],

@@ -17,11 +17,12 @@ from domain.outbox.models import OutboxRecord
 from domain.templates.models import Dictionary, EditorAsset, Template, TemplatePart
 from domain.tenants.models import Tenant, TenantScoped
 from domain.webhooks.models import WebhookDelivery, WebhookEndpoint
+from domain.exports.models import Export, ExportChunk, ExportKind, ExportStatus
 
 __all__ = [
     "ApiCredential", "Brand", "Campaign", "CampaignKind", "CampaignStatus", "CampaignStep", "Channel",
     "Contact", "ContactList", "CredentialKind", "Dictionary", "EditorAsset", "Enrollment", "EnrollmentStatus", "Event", "EventType", "ListMember",
     "Membership", "Message", "MessagingSchedule", "OutboxRecord", "MessageEvent", "MessageEventType", "MessageStatus", "Process",
     "ProcessStatus", "Role", "SendCondition", "Segment", "Sender", "SubscriptionStatus", "Suppression", "Template",
-    "TemplatePart", "Tenant", "TenantScoped", "User", "WebhookDelivery", "WebhookEndpoint",
+    "TemplatePart", "Tenant", "TenantScoped", "User", "WebhookDelivery", "WebhookEndpoint", "Export", "ExportChunk", "ExportKind", "ExportStatus",
 ]

@@ -18,6 +18,7 @@ from schema.contacts.attribute_definitions import AttributeDefinitionMutations, 
 from schema.contacts.interests import InterestMutations, InterestQueries
 from schema.contacts.tags import TagMutations, TagQueries
 from schema.events.mutations import EventMutations
+from schema.exports.mutations import ExportMutations, ExportQueries
 from schema.identity.mutations import IdentityMutations
 from schema.identity.users import UserMutations
 from schema.messaging.mutations import MessagingMutations
@@ -30,13 +31,13 @@ from schema.tenants.mutations import TenantMutations
 from schema.tenants.settings import TenantSettingMutations
 from schema.webhooks.mutations import WebhookMutations
 
-Query = merge_types("Query", (RootQuery, TemplateQueries, TagQueries, InterestQueries, AttributeDefinitionQueries))
+Query = merge_types("Query", (RootQuery, TemplateQueries, TagQueries, InterestQueries, AttributeDefinitionQueries, ExportQueries))
 Mutation = merge_types(
     "Mutation",
     (TenantMutations, ContactMutations, TemplateMutations, EventMutations, CampaignMutations, MessagingMutations, WebhookMutations,
      SenderMutations, MembershipMutations, ConsentMutations, EnrollmentMutations, IdentityMutations,
      BrandMutations, TransactionalMutations, DictionaryMutations, TenantSettingMutations, SegmentMutations, TagMutations, InterestMutations,
-     AttributeDefinitionMutations, CustomJourneyMutations, PageMutations, UserMutations),
+     AttributeDefinitionMutations, CustomJourneyMutations, PageMutations, UserMutations, ExportMutations),
 )
 
 schema = strawberry.Schema(

@@ -17,6 +17,7 @@ from schema.campaigns.types import Campaign
 from schema.contacts.types import Contact, ContactList, ListMember, Segment, Suppression
 from schema.enums import Role
 from schema.events.types import Event, MessagingSchedule
+from schema.exports.types import Export
 from schema.identity.types import User
 from schema.messaging.types import Message, Process
 from schema.permissions import IsAuthenticated
@@ -32,7 +33,7 @@ NODE_TYPES = {
         (Segment, models.Segment), (Template, models.Template), (Event, models.Event), (Campaign, models.Campaign),
         (Process, models.Process), (Message, models.Message), (WebhookEndpoint, models.WebhookEndpoint), (Sender, models.Sender), (Brand, models.Brand),
         (WebhookDelivery, models.WebhookDelivery), (Suppression, models.Suppression), (Enrollment, models.Enrollment),
-        (MessagingSchedule, models.MessagingSchedule), (Dictionary, models.Dictionary), (EditorAsset, models.EditorAsset),
+        (MessagingSchedule, models.MessagingSchedule), (Dictionary, models.Dictionary), (EditorAsset, models.EditorAsset), (Export, models.Export),
     )
 }
 

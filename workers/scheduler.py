@@ -1,5 +1,5 @@
-"""The scheduler: publishes due outbox jobs (scheduled launches, retries, anything the broker missed)
-and recovers messages a dead worker left SENDING.
+"""The scheduler: publishes due outbox jobs (scheduled launches, retries, anything the broker missed),
+recovers messages a dead worker left SENDING, and hourly drops published jobs and expired exports.
 
 Run it as `sendgraph scheduler`, inside `sendgraph worker`, or (embedded) inside `sendgraph serve`.
 Several may run at once: the relay locks the rows it publishes (SKIP LOCKED), so each job is
@@ -15,6 +15,7 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.settings import Settings
+from domain.exports import service as exports
 from domain.messaging import delivery
 from domain.outbox import service as outbox
 
@@ -32,6 +33,7 @@ async def tick(sessions: async_sessionmaker[AsyncSession], settings: Settings, *
                 log.warning("recovered %d message(s) left SENDING by a stopped worker", recovered)
         if purge:
             await outbox.purge_published(session)
+            await exports.purge_expired(session)
         published = 0
         while batch := await outbox.relay(session):
             published += batch

@@ -32,6 +32,9 @@ def _conditions(rules: list) -> list:
     return [OPERATORS[r["op"]](getattr(Contact, r["field"]), r.get("value")) for r in rules]
 
 
+conditions = _conditions  # the WHERE clauses checked rules mean, for other readers of a list (exports)
+
+
 def audience_query(*, tenant_id: int, list_id: int | None, rules: list) -> Select:
     query = select(Contact).where(Contact.tenant_id == tenant_id, *_conditions(rules))
     if list_id is not None:

@@ -20,6 +20,7 @@ from schema.campaigns.filters import CampaignFilter
 from schema.campaigns.types import Campaign
 from schema.contacts.types import Contact, ContactList, Segment, Suppression
 from schema.events.types import Event
+from schema.exports.types import Export, ExportKind, ExportStatus
 from schema.identity.types import ApiCredential, CredentialKind, IsTenantAdmin, TenantMember, UserStatus, tenant_credential, tenant_credentials, tenant_member, tenant_members
 from schema.messaging import reports as message_reports
 from schema.messaging.types import Message, Process
@@ -321,6 +322,23 @@ class Tenant(Node):
         if active is not None:
             query = query.where(models.WebhookEndpoint.active.is_(active))
         return await paginate(info, query, model=models.WebhookEndpoint, wrap=WebhookEndpoint.from_model, first=first, after=after, last=last, before=before, offset=offset)
+
+    @strawberry.field(description="The tenant's exports, newest first; `kind`, `listId`, `campaignId` and `statuses` narrow them.")
+    async def exports(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None,
+                      offset: int | None = None, kind: ExportKind | None = None, list_id: strawberry.ID | None = None,
+                      campaign_id: strawberry.ID | None = None, statuses: list[ExportStatus] | None = None) -> Connection[Export]:
+        e = models.Export
+        query = select(e).where(e.tenant_id == self.model.id)
+        if kind is not None:
+            query = query.where(e.kind == kind)
+        if list_id is not None:
+            query = query.where(e.list_id == decode_id(list_id, "ContactList", field="listId"))
+        if campaign_id is not None:
+            query = query.where(e.campaign_id == decode_id(campaign_id, "Campaign", field="campaignId"))
+        if statuses is not None:
+            query = query.where(e.status.in_(statuses))
+        return await paginate(info, query, model=e, wrap=Export.from_model, first=first, after=after, last=last, before=before,
+                              offset=offset, descending=True)
 
 
 def _address_key(address: str) -> str:

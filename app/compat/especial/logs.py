@@ -10,7 +10,7 @@ window and their entries in it. Especial's `group_id` is kept with the message b
 that filter is refused, as are the campaign and list logs' terms the graph has no data for (uniques, totals, ...),
 sorting and cursors.
 
-Not served: the export routes.
+Campaign log exports are served by app/compat/especial/exports.py.
 """
 from __future__ import annotations
 

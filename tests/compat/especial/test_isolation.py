@@ -1,6 +1,6 @@
 """Isolation sweep: every Especial route the dialect registers (`app.compat.especial.routes.ROUTES`), called with a
 valid token of another account, answers 401/403/404 in the contract's envelope and never returns or changes this
-account's lists, contacts, senders, templates, campaigns, messages or suppressed emails.
+account's lists, contacts, senders, templates, campaigns, messages, suppressed emails or exports.
 
 Each route is called twice by the attacker: naming this account with `account_id` (refused: not an account its
 token may act on), and on its own account with this account's ids in the path (404). Routes that name nothing of
@@ -40,9 +40,11 @@ STATE = """query($slug: String!) { tenant(slug: $slug) {
   messages(first: 100) { totalCount nodes { databaseId recipient subject } }
   suppressions(first: 100) { totalCount }
   webhookEndpoints(first: 100) { nodes { databaseId url events active } }
+  exports(first: 100) { nodes { databaseId kind description } }
   children(first: 100) { nodes { accountId name active settings } }
   members(first: 100) { nodes { userId role user { email name profile status confirmedAt updatedAt } } } } }"""
-PARAMETERS = ("list_id", "contact_id", "sender_id", "template_id", "campaign_id", "email", "segment_id", "tag", "interest_name", "name", "workflow_id", "action_id", "webhook_id", "account_id", "user_id")
+PARAMETERS = ("list_id", "contact_id", "sender_id", "template_id", "campaign_id", "email", "segment_id", "tag", "interest_name", "name", "workflow_id", "action_id", "webhook_id", "account_id", "user_id",
+              "export_id", "campaign_log_export_id", "task_id")
 
 
 @dataclass
@@ -147,6 +149,9 @@ CASES.update({
         "email_settings": {"sender": {"id": str(a.sender_id)}, "content": {"subject": "Hi", "html": "<p>Hi</p>"}}}),
     ("PATCH", "/workflows/{workflow_id}/actions/{action_id}"): Case(body=lambda v, a: {"name": "Hijacked"}),
     ("POST", "/workflows/{workflow_id}/actions/{action_id}/send-test"): Case(body=lambda v, a: {"email": _thief()}),
+    ("POST", "/lists/{list_id}/exports"): Case(query=lambda v: {"description": "Intruder export", "filter": "status==active"}),
+    ("POST", "/logs/campaigns/{campaign_id}/exports"): Case(body=lambda v, a: {"description": "Intruder export"}),
+    ("GET", "/tasks"): Case(query=lambda v: {"with_count": "true", "filter": "type==contactsexport"}),
 })
 CASES.update({
     ("POST", "/users/forgot-my-password"): Case(body=lambda v, a: {"email": a.client.user.email}),  # its own address: its own mail
@@ -169,7 +174,7 @@ def _route_id(route: CompatRoute) -> str:
 
 def test_the_sweep_covers_every_registered_route():
     registered = {(r.method, r.path) for r in ROUTES}
-    assert len(registered) == len(ROUTES) == 126, sorted(registered)  # a new route is swept below: update the count here
+    assert len(registered) == len(ROUTES) == 137, sorted(registered)  # a new route is swept below: update the count here
     assert set(CASES) <= registered, f"cases for routes no longer registered: {set(CASES) - registered}"
     unfilled = {p for r in ROUTES for p in _path_parameters(r.path)} - set(PARAMETERS)
     assert not unfilled, f"give the victim an id for {unfilled}"
@@ -215,6 +220,10 @@ async def victim(make_user, login) -> Victim:
         "email_settings": {"sender": {"id": sender["id"]}, "content": {"subject": f"Victim flow {marker}", "html": "<p>Private</p>"}}})
     assert action.status_code == 201, action.text
     params.update(workflow_id=workflow.json()["id"], action_id=action.json()["id"])
+    contacts_export = await client.post(f"/lists/{contact_list['id']}/exports", params={"description": f"Victim export {marker}"})
+    log_export = await client.post(f"/logs/campaigns/{campaign.json()['id']}/exports", json={"description": f"Victim log {marker}"})
+    assert (contacts_export.status_code, log_export.status_code) == (201, 201), (contacts_export.text, log_export.text)
+    params.update(export_id=contacts_export.json()["id"], campaign_log_export_id=log_export.json()["id"], task_id=contacts_export.json()["id"])
     colleague = await client.post("/users", json={"first_name": "Victim", "last_name": f"Colleague{marker}", "email": f"victim.user.{marker}@example.com"})
     assert colleague.status_code == 201, colleague.text
     params["user_id"] = colleague.json()["id"]

@@ -1,0 +1,1 @@
+"""Exports in the graph: the Export type, Tenant.exports, createExport, deleteExport, exportDownload."""
