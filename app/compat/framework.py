@@ -92,7 +92,7 @@ def domain_error(code: str, message: str, field: str | None) -> DomainError:
         kind = NotFound
     elif code in ("CONFLICT", "DUPLICATE") or code.endswith(("_TAKEN", "_IN_USE")):
         kind = Conflict
-    elif code.startswith(("CAMPAIGN_NOT_", "EXPORT_NOT_")) or code.endswith("ALREADY_CANCELLED") or code == "INVALID_TRANSITION" or code == "CAMPAIGN_ACTIVE":
+    elif code.startswith(("CAMPAIGN_NOT_", "EXPORT_NOT_")) or code.endswith("ALREADY_CANCELLED") or code in ("INVALID_TRANSITION", "CAMPAIGN_ACTIVE", "LIST_ARCHIVED"):
         kind = InvalidTransition
     else:
         kind = Invalid

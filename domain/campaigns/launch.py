@@ -12,7 +12,8 @@ from domain.campaigns.models import Campaign, CampaignKind, CampaignStatus
 from domain.campaigns.service import transition
 from domain.common import get_or_raise
 from domain.contacts import audience
-from domain.contacts.models import Segment
+from domain.contacts.lists import check_open
+from domain.contacts.models import ContactList, Segment
 from domain.db import utcnow
 from domain.errors import Invalid, InvalidTransition
 from domain.messaging.models import Message, MessageStatus
@@ -37,6 +38,10 @@ async def launch(session: AsyncSession, *, campaign_id: int, at: datetime | None
         raise Invalid(f"Launching {template.channel.value} campaigns is not supported yet", code="CHANNEL_UNSUPPORTED", field="templateId")
     if campaign.list_id is None and campaign.segment_id is None and not automation:
         raise Invalid("The campaign has no audience (list or segment)", code="CAMPAIGN_HAS_NO_AUDIENCE", field="listId")
+    segment = campaign.segment_id and await session.get(Segment, campaign.segment_id)
+    list_id = campaign.list_id or (segment.list_id if segment else None)
+    if list_id is not None:
+        check_open(await get_or_raise(session, ContactList, list_id, what="List", field="listId"))  # no launch to an archived list
     _check_waves(campaign.options)
     now = utcnow()
     if at is not None and at.tzinfo is None:

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.common import get_or_raise
+from domain.contacts.lists import check_open
 from domain.contacts.models import Contact, ContactList, ListMember, SubscriptionStatus
 from domain.contacts.service import _flush, merged_attributes
 from domain.db import utcnow
@@ -51,6 +52,8 @@ async def import_contacts(
 ) -> list[ImportedRow]:
     """One result per row, in the rows' order. Each row: {email, attributes?, tags?, interests?, first_name?, last_name?, language?}."""
     contact_list = await get_or_raise(session, ContactList, list_id, what="List", field="listId")
+    if action is ImportAction.SUBSCRIBE:
+        check_open(contact_list)  # an archived list takes no new subscriber
     if not rows:
         raise Invalid("Give at least one contact", code="REQUIRED", field="contacts")
     if len(rows) > MAX_ROWS:

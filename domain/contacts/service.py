@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.brands.service import check_sender
 from domain.common import apply_changes, get_or_raise
+from domain.contacts.lists import check_open
 from domain.contacts.models import Contact, ContactList, ListMember, Segment, SubscriptionStatus
 from domain.db import utcnow
 from domain.errors import Conflict, Invalid, NotFound
@@ -126,6 +127,8 @@ async def subscribe(
         await session.execute(select(ListMember).where(ListMember.list_id == list_id, ListMember.contact_id == contact_id))
     ).scalar_one_or_none()
     was = member.status if member is not None else None
+    if status in (SubscriptionStatus.SUBSCRIBED, SubscriptionStatus.PENDING) and was is not SubscriptionStatus.SUBSCRIBED:
+        check_open(contact_list)  # an archived list takes no new subscriber
     if member is None:
         member = ListMember(tenant_id=contact.tenant_id, list_id=list_id, contact_id=contact_id)
         session.add(member)

@@ -6,7 +6,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from domain.contacts import service, suppression
+from domain.contacts import lists, service, suppression
 from schema.contacts.types import Contact, ContactList, ListMember, Suppression
 from schema.enums import SubscriptionStatus
 from schema.errors import UserError, returns_user_errors
@@ -99,6 +99,21 @@ class UnsuppressAddressPayload:
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
 
+@strawberry.input(description="The list to archive: it then takes no new subscriber and no campaign launch.")
+class ArchiveListInput:
+    id: strawberry.ID
+
+
+@strawberry.input(description="The archived list to open again.")
+class UnarchiveListInput:
+    id: strawberry.ID
+
+
+@strawberry.input(description="The list whose policy the account accepts (Especial's accept-policy).")
+class AcceptListPolicyInput:
+    id: strawberry.ID
+
+
 @strawberry.type
 class ContactPayload:
     contact: Contact | None = None
@@ -122,6 +137,12 @@ def _contact_fields(fields: dict) -> dict:
         if name in fields and fields[name] is None:
             fields[name] = {} if name == "attributes" else []
     return fields
+
+
+async def _list_move(info: Info, move) -> ListPayload:
+    contact_list = await move
+    await info.context.session.commit()
+    return ListPayload(list=ContactList.from_model(contact_list))
 
 
 @strawberry.type
@@ -181,6 +202,21 @@ class ContactMutations:
         await service.delete_list(info.context.session, list_id=decode_id(input.id, "ContactList", field="id"))
         await info.context.session.commit()
         return DeletePayload(deleted_id=input.id)
+
+    @strawberry.mutation(permission_classes=[IsAuthenticated], description="Archive a list: no new subscriber, no campaign launch to it (LIST_ARCHIVED); its members and history stay. Repeating it changes nothing.")
+    @returns_user_errors(ListPayload)
+    async def archive_list(self, info: Info, input: ArchiveListInput) -> ListPayload:
+        return await _list_move(info, lists.set_archived(info.context.session, list_id=decode_id(input.id, "ContactList", field="id"), archived=True))
+
+    @strawberry.mutation(permission_classes=[IsAuthenticated], description="Open an archived list again. Repeating it changes nothing.")
+    @returns_user_errors(ListPayload)
+    async def unarchive_list(self, info: Info, input: UnarchiveListInput) -> ListPayload:
+        return await _list_move(info, lists.set_archived(info.context.session, list_id=decode_id(input.id, "ContactList", field="id"), archived=False))
+
+    @strawberry.mutation(permission_classes=[IsAuthenticated], description="Record that the list's policy is accepted (once; it is not withdrawn).")
+    @returns_user_errors(ListPayload)
+    async def accept_list_policy(self, info: Info, input: AcceptListPolicyInput) -> ListPayload:
+        return await _list_move(info, lists.accept_policy(info.context.session, list_id=decode_id(input.id, "ContactList", field="id")))
 
     @strawberry.mutation(permission_classes=[IsAuthenticated], description="Add a contact to a list, or change its status there.")
     @returns_user_errors(SubscribeContactPayload)

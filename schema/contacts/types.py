@@ -10,6 +10,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from domain import models
+from domain.contacts.lists import is_archived
 from schema.brands.types import Sender
 from schema.contacts.bounces import ContactBounces, load_bounces
 from schema.enums import SubscriptionStatus
@@ -76,6 +77,14 @@ class ContactList(Node):
     @strawberry.field
     async def tenant(self, info: Info) -> TenantRef:
         return await load_tenant(info, self.model.tenant_id)
+
+    @strawberry.field(description="Archived: it takes no new subscriber and no campaign launch (`archiveList`).")
+    def archived(self) -> bool:
+        return is_archived(self.model)
+
+    @strawberry.field(description="Its policy was accepted (`acceptListPolicy`).")
+    def policy_accepted(self) -> bool:
+        return bool((self.model.settings or {}).get("policy_accepted"))
 
     @strawberry.field(description="Who the list's mail comes from unless a campaign says otherwise.")
     async def default_sender(self, info: Info) -> Sender | None:
