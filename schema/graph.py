@@ -24,6 +24,7 @@ from schema.identity.users import UserMutations
 from schema.messaging.mutations import MessagingMutations
 from schema.queries import NODE_TYPES, Query as RootQuery
 from schema.templates.dictionaries import DictionaryMutations
+from schema.templates.forms import FormMutations
 from schema.templates.mutations import TemplateMutations
 from schema.templates.pages import PageMutations
 from schema.templates.queries import TemplateQueries
@@ -37,7 +38,7 @@ Mutation = merge_types(
     (TenantMutations, ContactMutations, TemplateMutations, EventMutations, CampaignMutations, MessagingMutations, WebhookMutations,
      SenderMutations, MembershipMutations, ConsentMutations, EnrollmentMutations, IdentityMutations,
      BrandMutations, TransactionalMutations, DictionaryMutations, TenantSettingMutations, SegmentMutations, TagMutations, InterestMutations,
-     AttributeDefinitionMutations, CustomJourneyMutations, PageMutations, UserMutations, ExportMutations),
+     AttributeDefinitionMutations, CustomJourneyMutations, PageMutations, UserMutations, ExportMutations, FormMutations),
 )
 
 schema = strawberry.Schema(

@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from domain import models
 from domain.errors import Invalid
+from domain.contacts.forms import FORM
 from domain.templates.models import CAMPAIGN_CONTENT
 from schema.enums import CampaignKind, CampaignStatus, Channel, MessageStatus, Role
 from schema.brands.types import Brand, Sender
@@ -156,7 +157,7 @@ class Tenant(Node):
         row = (await execute(info.context.session, query.order_by(c.id).limit(1))).scalar_one_or_none()
         return row and Campaign.from_model(row)
 
-    @strawberry.field(description="`name` finds templates by exact name; `library: true` leaves out templates that are one campaign's own content (`settings.campaign_content`), `false` keeps only those; `pageKind` keeps the landing pages or the layouts; `offset` skips that many first (paging by number).")
+    @strawberry.field(description="`name` finds templates by exact name; `library: true` leaves out templates that are one campaign's own content (`settings.campaign_content`) and subscription forms, `false` keeps only a campaign's own content; `pageKind` keeps the landing pages or the layouts; `offset` skips that many first (paging by number).")
     async def templates(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None, channel: Channel | None = None,
                         name: str | None = None, library: bool | None = None, offset: int | None = None, page_kind: PageKind | None = None) -> Connection[Template]:
 
@@ -169,9 +170,17 @@ class Tenant(Node):
         if library is not None:
             campaign_content = t.settings[CAMPAIGN_CONTENT].as_boolean()
             query = query.where(campaign_content.is_not(True) if library else campaign_content.is_(True))
+            if library:  # a list's subscription form is not a library template either
+                query = query.where(t.settings[FORM].as_boolean().is_not(True))
         if page_kind is not None:
             query = query.where(t.channel == models.Channel.PAGE, t.settings["page_kind"].as_string() == page_kind.value)
         return await paginate(info, query, model=t, wrap=Template.from_model, first=first, after=after, last=last, before=before, offset=offset)
+
+    @strawberry.field(description="Its lists' subscription forms (PAGE templates), oldest first; `offset` skips that many first.")
+    async def forms(self, info: Info, first: int | None = None, after: str | None = None, offset: int | None = None) -> Connection[Template]:
+        t = models.Template
+        query = select(t).where(t.tenant_id == self.model.id, t.channel == models.Channel.PAGE, t.settings[FORM].as_boolean().is_(True))
+        return await paginate(info, query, model=t, wrap=Template.from_model, first=first, after=after, last=None, before=None, offset=offset)
 
     @strawberry.field
     async def events(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None) -> Connection[Event]:

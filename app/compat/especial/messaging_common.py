@@ -127,6 +127,7 @@ def part_input(part: dict) -> dict:
 
 async def library_template(call: Call, account: str, template_id: int, field: str = "template_id") -> dict:
     node = (await call.graphql(GET_TEMPLATE, {"id": to_global_id("Template", template_id)}))["node"]
-    if node and (node.get("settings") or {}).get("campaign_content"):
-        node = None  # a campaign's own content is not in the template library
+    settings = (node or {}).get("settings") or {}
+    if settings.get("campaign_content") or settings.get("subscription_form"):
+        node = None  # a campaign's own content, or a list's subscription form, is not in the template library
     return owned(node, account, "Template", template_id, field)

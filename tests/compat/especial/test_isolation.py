@@ -25,6 +25,7 @@ from tests.compat.especial.conftest import EspecialClient, assert_valid
 from tests.compat.especial.test_accounts import account_body
 from tests.compat.especial.test_campaigns import campaign_body
 from tests.compat.especial.test_emails import email_body
+from tests.compat.especial.test_forms import form_body
 from tests.compat.especial.test_templates import TEMPLATE
 
 STATE = """query($slug: String!) { tenant(slug: $slug) {
@@ -35,6 +36,7 @@ STATE = """query($slug: String!) { tenant(slug: $slug) {
   contacts(first: 100) { nodes { databaseId email firstName attributes tags interests } }
   senders(first: 100) { nodes { databaseId name address settings brand } }
   templates(first: 100) { nodes { databaseId name settings parts { subject html text } } }
+  forms(first: 100) { nodes { databaseId name settings parts { language html } } }
   campaigns(first: 100) { nodes { databaseId name kind status scheduledAt launchedAt options
     template { databaseId } list { databaseId } sender { databaseId } } }
   messages(first: 100) { totalCount nodes { databaseId recipient subject } }
@@ -44,7 +46,7 @@ STATE = """query($slug: String!) { tenant(slug: $slug) {
   children(first: 100) { nodes { accountId name active settings } }
   members(first: 100) { nodes { userId role user { email name profile status confirmedAt updatedAt } } } } }"""
 PARAMETERS = ("list_id", "contact_id", "sender_id", "template_id", "campaign_id", "email", "segment_id", "tag", "interest_name", "name", "workflow_id", "action_id", "webhook_id", "account_id", "user_id",
-              "export_id", "campaign_log_export_id", "task_id")
+              "export_id", "campaign_log_export_id", "task_id", "form_id")
 
 
 @dataclass
@@ -119,6 +121,8 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", "/emails"): Case(names_victim=True,  # the victim's template (its sender: POST /lists)
                               body=lambda v, a: email_body(_thief(), a.sender_id, subject="s", template={"id": v.params["template_id"]})),
     ("POST", "/templates"): Case(body=lambda v, a: TEMPLATE),
+    ("POST", "/forms"): Case(body=lambda v, a: form_body(v.params["list_id"], name="Intruder form"), names_victim=True),  # its list
+    ("PATCH", "/forms/{form_id}"): Case(body=lambda v, a: {"name": "Hijacked", "content": {"embedded": "<form>pwned</form>"}}),
     ("PATCH", "/templates/{template_id}"): Case(body=lambda v, a: {"name": "Hijacked", "content": {"html": "<p>pwned</p>"}}),
     ("GET", "/campaigns"): Case(query=lambda v: {"filter": f"list_id=={v.params['list_id']}"}),
     ("POST", "/campaigns"): Case(body=lambda v, a: campaign_body(v.params["list_id"], a.sender_id, name="Intruder"), names_victim=True),  # its list
@@ -175,7 +179,7 @@ def _route_id(route: CompatRoute) -> str:
 
 def test_the_sweep_covers_every_registered_route():
     registered = {(r.method, r.path) for r in ROUTES}
-    assert len(registered) == len(ROUTES) == 140, sorted(registered)  # a new route is swept below: update the count here
+    assert len(registered) == len(ROUTES) == 145, sorted(registered)  # a new route is swept below: update the count here
     assert set(CASES) <= registered, f"cases for routes no longer registered: {set(CASES) - registered}"
     unfilled = {p for r in ROUTES for p in _path_parameters(r.path)} - set(PARAMETERS)
     assert not unfilled, f"give the victim an id for {unfilled}"
@@ -228,6 +232,9 @@ async def victim(make_user, login) -> Victim:
     colleague = await client.post("/users", json={"first_name": "Victim", "last_name": f"Colleague{marker}", "email": f"victim.user.{marker}@example.com"})
     assert colleague.status_code == 201, colleague.text
     params["user_id"] = colleague.json()["id"]
+    form = await client.post("/forms", json=form_body(contact_list["id"], name=f"Victim form {marker}"))
+    assert form.status_code == 201, form.text
+    params["form_id"] = form.json()["id"]
     strings = {marker, email, sender["email"], client.user.email, client.user.tenant.slug, suppressed.json()["email"], colleague.json()["data"]["email"]}
     return Victim(client=client, sender_id=int(sender["id"]), params=params, contact_email=email, strings=strings)
 
