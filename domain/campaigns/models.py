@@ -115,3 +115,15 @@ class Enrollment(TenantScoped, Base):
     step_entered_at: Mapped[datetime] = mapped_column(default=utcnow)
     error: Mapped[str | None] = mapped_column(Text)
     source: Mapped[dict] = mapped_column(default=dict)  # where it came from: Contactflow sourceUuid / packet, import id
+
+
+class CampaignRevision(TenantScoped, Base):
+    """One saved version of a campaign's content (an Especial campaign revision): `content` is the snapshot
+    `domain.campaigns.revisions.snapshot` takes (template id, its parts and settings, `options.content`)."""
+
+    __tablename__ = "campaign_revisions"
+
+    id: Mapped[IdPk]
+    campaign_id: Mapped[int] = mapped_column(BigId, ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    content: Mapped[dict] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

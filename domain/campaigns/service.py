@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.brands.models import Sender
-from domain.campaigns import locks
+from domain.campaigns import locks, revisions
 from domain.campaigns.models import TRANSITIONS, Campaign, CampaignKind, CampaignStatus, CampaignStep
 from domain.common import apply_changes, get_or_raise
 from domain.contacts import audience
@@ -88,6 +88,7 @@ async def create(
     campaign = Campaign(tenant_id=tenant_id, name=require_text(name, field="name"), kind=kind, steps=steps, **fields)
     session.add(campaign)
     await session.flush()
+    await revisions.record(session, campaign)  # its first version, when it has content
     return campaign
 
 
@@ -105,8 +106,11 @@ async def update(session: AsyncSession, *, campaign_id: int, changes: dict) -> C
         changes["name"] = require_text(changes["name"], field="name")
     if "steps" in changes:
         campaign.steps = await _checked_steps(session, campaign.tenant_id, campaign.kind, changes.pop("steps"))
+    content_before = revisions.content_of(campaign)
     apply_changes(campaign, changes)
     await session.flush()
+    if revisions.content_of(campaign) != content_before:
+        await revisions.record(session, campaign)
     return campaign
 
 

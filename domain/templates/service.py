@@ -5,6 +5,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.brands.models import Channel
+from domain.campaigns import revisions
 from domain.common import apply_changes, get_or_raise
 from domain.errors import Conflict, Invalid
 from domain.rendering import Rendered, check_syntax, render as render_sources
@@ -56,6 +57,7 @@ async def create(
 
 async def update(session: AsyncSession, *, template_id: int, changes: dict) -> Template:
     template = await get_or_raise(session, Template, template_id, what="Template")
+    changes_given = set(changes)
     if "parts" in changes:
         parts = changes.pop("parts")
         if not parts:
@@ -65,8 +67,11 @@ async def update(session: AsyncSession, *, template_id: int, changes: dict) -> T
         changes["name"] = require_text(changes["name"], field="name")
     if "dictionary_id" in changes:
         await _check_dictionary(session, tenant_id=template.tenant_id, dictionary_id=changes["dictionary_id"])
+    content_changed = "parts" in changes_given
     apply_changes(template, changes)
     await _flush(session)
+    if content_changed:  # the campaigns sending it have a new version of their content
+        await revisions.record_for_template(session, template_id=template.id)
     return template
 
 

@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Annotated
 
 import strawberry
+from sqlalchemy import select
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
@@ -13,7 +14,8 @@ from schema.contacts.types import ContactList, Segment
 from schema.enums import CampaignKind, CampaignStatus
 from schema.campaigns import enrollment_types
 from schema.campaigns.enrollment_types import Enrollment, EnrollmentStatusCount, MessageStatusCount
-from schema.relay import Connection, Node
+from schema.loaders import execute
+from schema.relay import Connection, Node, paginate
 from schema.templates.types import Template
 from schema.tenants.loaders import load_tenant
 
@@ -35,6 +37,17 @@ class CampaignStep:
     def from_model(cls, s: models.CampaignStep) -> "CampaignStep":
         return cls(position=s.position, external_id=s.external_id, type=s.type, name=s.name, delay_seconds=s.delay_seconds,
                    condition=s.condition, template_id=s.template_id, settings=s.settings)
+
+
+@strawberry.type(description="One saved version of a campaign's content (an Especial campaign revision).")
+class CampaignRevision:
+    database_id: int
+    created_at: datetime
+    content: JSON = strawberry.field(description="The snapshot: templateId (`template_id`), the template's `default_language`, `settings` and `parts`, and the campaign's `options.content` (`content`).")
+
+    @classmethod
+    def from_model(cls, r: models.CampaignRevision) -> "CampaignRevision":
+        return cls(database_id=r.id, created_at=r.created_at, content=r.content)
 
 
 @strawberry.type(description="An Especial campaign or workflow, a Marigold journey, a Contactflow automation.")
@@ -76,6 +89,18 @@ class Campaign(Node):
         from schema.campaigns.reports import campaign_feedbacks
 
         return await campaign_feedbacks(self, info, step_external_id)
+
+    @strawberry.field(description="Each saved version of its content, newest first; `offset` skips that many first.")
+    async def revisions(self, info: Info, first: int | None = None, after: str | None = None, offset: int | None = None) -> Connection[CampaignRevision]:
+        query = select(models.CampaignRevision).where(models.CampaignRevision.campaign_id == self.model.id)
+        return await paginate(info, query, model=models.CampaignRevision, wrap=CampaignRevision.from_model, first=first, after=after,
+                              last=None, before=None, descending=True, offset=offset)
+
+    @strawberry.field(description="One of its revisions by databaseId; null when it has no such revision.")
+    async def revision(self, info: Info, database_id: int) -> CampaignRevision | None:
+        row = (await execute(info.context.session, select(models.CampaignRevision).where(
+            models.CampaignRevision.campaign_id == self.model.id, models.CampaignRevision.id == database_id))).scalar_one_or_none()
+        return row and CampaignRevision.from_model(row)
 
     @strawberry.field
     async def tenant(self, info: Info) -> TenantRef:

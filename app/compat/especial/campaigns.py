@@ -1,5 +1,6 @@
-"""Especial campaign routes: CRUD, render, send-test and the status moves (schedule, unschedule, reschedule,
-suspend, resume, cancel, archive, unarchive), each mapped onto the graph's campaign operations.
+"""Especial campaign routes: CRUD, revisions (and a campaign shown at one), render, send-test and the status moves
+(schedule, unschedule, reschedule, suspend, resume, cancel, archive, unarchive), each mapped onto the graph's
+campaign operations.
 
 An Especial campaign is a `Campaign` (kind NEWSLETTER) whose inline `content` is a `Template` of its own
 (`settings.campaign_content`, kept out of the template library); `content.template.id` links a library
@@ -19,7 +20,7 @@ from app.compat.especial.messaging_common import (
     json_body, library_template, mailbox, owned, paging, part_input, part_of, path_id, run, sender_of,
 )
 from app.compat.framework import Call, CompatRoute
-from domain.errors import DomainError, Invalid
+from domain.errors import DomainError, Invalid, NotFound
 from domain.identity.models import Role
 from schema.relay import to_global_id
 
@@ -40,6 +41,10 @@ CREATE_CAMPAIGN = f"""mutation EspecialCreateCampaign($input: CreateCampaignInpu
   createCampaign(input: $input) {{ campaign {{ {CAMPAIGN_FIELDS} }} userErrors {{ field message code }} }} }}"""
 UPDATE_CAMPAIGN = f"""mutation EspecialUpdateCampaign($input: UpdateCampaignInput!) {{
   updateCampaign(input: $input) {{ campaign {{ {CAMPAIGN_FIELDS} }} userErrors {{ field message code }} }} }}"""
+REVISIONS = """query EspecialCampaignRevisions($id: ID!, $first: Int!, $offset: Int!, $count: Boolean!) { node(id: $id) { ... on Campaign {
+  revisions(first: $first, offset: $offset) { totalCount @include(if: $count) nodes { databaseId createdAt } } } } }"""
+REVISION = """query EspecialCampaignRevision($id: ID!, $revision: Int!) { node(id: $id) { ... on Campaign {
+  revision(databaseId: $revision) { databaseId createdAt content } } } }"""
 DELETE_CAMPAIGN = """mutation EspecialDeleteCampaign($input: DeleteInput!) { deleteCampaign(input: $input) { deletedId userErrors { field message code } } }"""
 MOVES = {  # Especial action -> (mutation, its input type)
     "schedule": ("launchCampaign", "LaunchCampaignInput"), "reschedule": ("launchCampaign", "LaunchCampaignInput"),
@@ -161,7 +166,25 @@ async def create_campaign(call: Call) -> JSONResponse:
 
 
 async def get_campaign(call: Call) -> JSONResponse:
-    return JSONResponse({"data": shapes.campaign_full(await campaign_of(call, await auth.account(call)))})
+    """The campaign; with `revision_id`, its content as that revision saved it (the rest as it is now)."""
+    revision_id = validation.integer(call.query.get("revision_id"), name="revision_id", minimum=1)
+    campaign = await campaign_of(call, await auth.account(call))
+    if revision_id is not None:
+        revision = (await call.graphql(REVISION, {"id": campaign["id"], "revision": revision_id}))["node"]["revision"]
+        if revision is None:
+            raise NotFound(f"Revision {revision_id} of campaign {campaign['databaseId']} not found", code="NOT_FOUND", field="revision_id")
+        campaign = shapes.campaign_at_revision(campaign, revision)
+    return JSONResponse({"data": shapes.campaign_full(campaign)})
+
+
+async def list_revisions(call: Call) -> JSONResponse:
+    """Each saved version of the campaign's content, newest first (domain.campaigns.revisions)."""
+    page, per_page, with_count = paging(call)
+    campaign = await campaign_of(call, await auth.account(call))
+    variables = {"id": campaign["id"], "first": per_page, "offset": (page - 1) * per_page, "count": with_count}
+    revisions = (await call.graphql(REVISIONS, variables))["node"]["revisions"]
+    return JSONResponse({"pagination": shapes.pagination(page, per_page, revisions, with_count),
+                         "data": [shapes.revision(r) for r in revisions["nodes"]]})
 
 
 async def patch_campaign(call: Call) -> JSONResponse:
@@ -254,6 +277,7 @@ ROUTES = [
     CompatRoute("GET", "/campaigns/{campaign_id}", get_campaign, Role.READ, "Show a campaign details"),
     CompatRoute("PATCH", "/campaigns/{campaign_id}", patch_campaign, Role.WRITE, "Update a campaign"),
     CompatRoute("DELETE", "/campaigns/{campaign_id}", delete_campaign, Role.WRITE, "Delete a campaign"),
+    CompatRoute("GET", "/campaigns/{campaign_id}/revisions", list_revisions, Role.READ, "Show all campaign revisions"),
     CompatRoute("GET", "/campaigns/{campaign_id}/render", render_campaign, Role.READ, "Render a campaign"),
     CompatRoute("POST", "/campaigns/{campaign_id}/send-test", send_test, Role.WRITE, "Send a test email"),
     CompatRoute("POST", "/campaigns/{campaign_id}/schedule", _move("schedule", "scheduled", body="ScheduleCampaign"), Role.WRITE, "Schedule a campaign"),

@@ -4,7 +4,7 @@ Especial times are UNIX seconds; its ids are integers (`databaseId`); absent val
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 # CampaignKind <-> Especial campaign `type`.
 CAMPAIGN_TYPES = {"NEWSLETTER": "standard", "RECURRING": "recurring", "AB_TEST": "absplit"}
@@ -129,6 +129,24 @@ def campaign_full(campaign: dict) -> dict:
         "reply_to_email": options.get("reply_to"),
         "content": campaign_content(campaign),
     })
+
+
+def revision(r: dict) -> dict:
+    """A CampaignRevision: its id and when it was saved (the contract's `date` is a string: ISO 8601 in UTC)."""
+    return {"id": r["databaseId"], "date": iso_utc(r["createdAt"])}
+
+
+def campaign_at_revision(campaign: dict, revision: dict) -> dict:
+    """The campaign with the content a revision saved (`domain.campaigns.revisions.snapshot`) in place of its own."""
+    saved = revision["content"] or {}
+    template = saved.get("template")
+    return {**campaign, "options": {**(campaign.get("options") or {}), "content": saved.get("content") or {}},
+            "template": template and {"parts": template.get("parts") or [], "defaultLanguage": template.get("default_language"),
+                                      "settings": template.get("settings") or {}, "updatedAt": revision["createdAt"]}}
+
+
+def iso_utc(value: str) -> str:
+    return datetime.fromisoformat(value).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def campaign_content(campaign: dict) -> dict:
