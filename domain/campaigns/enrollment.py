@@ -8,7 +8,8 @@
 - `step_position` is the step the token is at. While the campaign is RUNNING, `advance` executes the
   steps in order from there: an email step (CLAB_CAMPAIGN, send_email) or an SMS step
   (CLAB_CAMPAIGN_SMS, send_sms) queues the step's template to the contact through the ordinary send
-  path (`queue_message`, once per token and step), NO_ACTION is passed. Any other step (waits,
+  path (`queue_message`, once per token and step), NO_ACTION is passed. A step with a delay or a condition
+  (an Especial action's) waits until it is due and is passed when its condition does not hold (`step_rules`). Any other step (waits,
   webhooks, tags, AB tests) is not executed here: the token waits at it. After its last step the token
   is FINISHED. A step that cannot send (no address, channel switched off, no template) stops the token
   with status ERROR and the reason.
@@ -23,12 +24,14 @@
 from __future__ import annotations
 
 import uuid as uuid_lib
+from datetime import datetime
 
 from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.brands.models import Channel
+from domain.campaigns import step_rules
 from domain.campaigns.models import Campaign, CampaignKind, CampaignStatus, CampaignStep, Enrollment, EnrollmentStatus
 from domain.common import get_or_raise
 from domain.contacts.models import Contact
@@ -36,6 +39,7 @@ from domain.db import utcnow
 from domain.errors import Conflict, DomainError, Invalid, InvalidTransition, NotFound
 from domain.messaging.models import Message
 from domain.messaging.service import cancel_queued, queue_message
+from domain.outbox import defer
 from domain.validation import check_length, normalize_email, normalize_phone
 
 SEND_STEPS = {"CLAB_CAMPAIGN": Channel.EMAIL, "send_email": Channel.EMAIL, "CLAB_CAMPAIGN_SMS": Channel.SMS, "send_sms": Channel.SMS}
@@ -168,7 +172,14 @@ async def advance(session: AsyncSession, enrollment: Enrollment, campaign: Campa
             enrollment.step_position = max(len(steps) - 1, 0)
             break
         step = steps[enrollment.step_position]
-        if step.type in SEND_STEPS:
+        if step.delay_seconds or step.condition not in step_rules.ALWAYS:
+            due = await step_rules.due_at(session, enrollment, step, steps)
+            if due > utcnow():
+                _wake_at(session, enrollment, due)
+                break  # the token waits at this step until it is due
+        if step.type in SEND_STEPS and not await step_rules.holds(session, enrollment, step, steps):
+            pass  # its condition does not hold: the step is passed without sending
+        elif step.type in SEND_STEPS:
             contact = contact or await session.get(Contact, enrollment.contact_id)
             try:
                 await _send(session, enrollment, campaign, step, contact)
@@ -184,6 +195,24 @@ async def advance(session: AsyncSession, enrollment: Enrollment, campaign: Campa
         enrollment.step_position += 1
         enrollment.step_entered_at = utcnow()
     await session.flush()
+
+
+def _wake_at(session: AsyncSession, enrollment: Enrollment, due: datetime) -> None:
+    """One wake-up job per token and due time: advancing a waiting token again (a resume) adds none."""
+    if enrollment.source.get("wakeAt") != due.isoformat():
+        enrollment.source = {**enrollment.source, "wakeAt": due.isoformat()}
+        defer(session, "advance_enrollment", enrollment_id=enrollment.id, at=due)
+
+
+async def wake(session: AsyncSession, *, enrollment_id: int) -> None:
+    """The wake-up job: advance a token waiting for its step's due time, if its campaign still runs."""
+    enrollment = (await session.execute(select(Enrollment).where(Enrollment.id == enrollment_id).with_for_update()
+                                        .execution_options(populate_existing=True))).scalar_one_or_none()
+    if enrollment is None or enrollment.status is not EnrollmentStatus.ACTIVE:
+        return
+    campaign = await session.get(Campaign, enrollment.campaign_id, populate_existing=True)
+    if campaign is not None and campaign.status is CampaignStatus.RUNNING:  # suspended: resuming advances it
+        await advance(session, enrollment, campaign)
 
 
 async def _send(session: AsyncSession, enrollment: Enrollment, campaign: Campaign, step: CampaignStep, contact: Contact) -> None:

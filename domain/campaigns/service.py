@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.brands.models import Sender
-from domain.campaigns import locks, revisions
+from domain.campaigns import locks, revisions, step_rules
 from domain.campaigns.models import TRANSITIONS, Campaign, CampaignKind, CampaignStatus, CampaignStep
 from domain.common import apply_changes, get_or_raise
 from domain.contacts import audience
@@ -66,6 +66,12 @@ async def _checked_steps(session: AsyncSession, tenant_id: int, kind: CampaignKi
             template = await get_or_raise(session, Template, step["template_id"], what="Template", field=f"steps[{index}].templateId")
             if template.tenant_id != tenant_id:
                 raise Invalid("Template belongs to another tenant", code="TENANT_MISMATCH", field=f"steps[{index}].templateId")
+        if step.get("condition") not in step_rules.ALWAYS and step.get("condition") not in step_rules.CONDITIONS:
+            raise Invalid(f"A step's condition is one of none, {', '.join(step_rules.CONDITIONS)}", code="INVALID_CONDITION",
+                          field=f"steps[{index}].condition")
+        delay = step.get("delay_seconds", 0)
+        if not isinstance(delay, int) or not 0 <= delay <= step_rules.MAX_DELAY_SECONDS:
+            raise Invalid(f"A step's delay is 0 to {step_rules.MAX_DELAY_SECONDS} seconds", code="INVALID_DELAY", field=f"steps[{index}].delaySeconds")
         if kind in (CampaignKind.AUTOMATION, CampaignKind.WORKFLOW) and not step.get("external_id"):
             step["external_id"] = str(uuid.uuid4())
     if kind is CampaignKind.CUSTOM:

@@ -14,7 +14,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.brands.models import Channel
-from domain.campaigns.models import Campaign, CampaignKind, CampaignStatus
+from domain.campaigns.models import Campaign, CampaignKind, CampaignStatus, CampaignStep
 from domain.contacts import suppression
 from domain.db import utcnow
 from domain.errors import DomainError
@@ -80,7 +80,8 @@ async def prepare(session: AsyncSession, messages: list[Message], *, links: Link
     campaign's list, is not rendered: it fails with SUPPRESSED or UNSUBSCRIBED (one query per batch,
     see `domain.contacts.suppression`). With `links`, campaign email carries List-Unsubscribe and
     List-Unsubscribe-Post (RFC 2369, RFC 8058), offers `{{ unsubscribe_url }}` to its template, and
-    gets the open pixel and click redirects its campaign's `options.tracking` asks for.
+    gets the open pixel and click redirects its campaign's `options.tracking` asks for (its step's
+    `settings.tracking`, when the step has its own).
 
     A scheduled follow-up whose condition no longer holds (see `domain.events.schedules`; e.g. a DOI
     reminder whose consent was confirmed meanwhile) is not sent either: it ends CANCELLED with that
@@ -89,6 +90,7 @@ async def prepare(session: AsyncSession, messages: list[Message], *, links: Link
     unmet = await schedules.unmet_conditions(session, messages)
     blocked = await suppression.blocked(session, messages)
     campaign_tracking = await _marketing_campaigns(session, {m.campaign_id for m in messages if _is_campaign_email(m)}) if links else {}
+    step_tracking = await _step_tracking(session, {m.step_id for m in messages if m.step_id and m.campaign_id in campaign_tracking})
     template_ids = {m.template_id for m in messages if m.template_id is not None}
     templates = {}
     if template_ids:
@@ -127,11 +129,19 @@ async def prepare(session: AsyncSession, messages: list[Message], *, links: Link
             continue
         headers = dict(message.headers or {})
         if marketing:
-            content = _tracked(content, message.id, links, *campaign_tracking[message.campaign_id])
+            content = _tracked(content, message.id, links, *step_tracking.get(message.step_id, campaign_tracking[message.campaign_id]))
             headers = _with_list_unsubscribe(headers, links.unsubscribe_url(message.id))
         message.subject, message.html, message.text = content.subject, content.html, content.text
         prepared.append(Prepared(message, content, headers))
     return prepared
+
+
+async def _step_tracking(session: AsyncSession, step_ids: set[int]) -> dict[int, tuple[bool, bool]]:
+    """Step id -> (track opens, track clicks) for the steps that choose their own (an Especial workflow action's)."""
+    if not step_ids:
+        return {}
+    rows = (await session.execute(select(CampaignStep.id, CampaignStep.settings).where(CampaignStep.id.in_(step_ids)))).all()
+    return {step_id: tracking.tracking_options(settings) for step_id, settings in rows if isinstance((settings or {}).get("tracking"), dict)}
 
 
 def _is_campaign_email(message: Message) -> bool:

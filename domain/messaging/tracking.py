@@ -2,7 +2,8 @@
 
 Tracking is chosen per campaign, as in Especial's campaign settings:
 `Campaign.options["tracking"] = {"opens": bool, "clicks": bool}` (Especial's `clicks_html` is read
-as `clicks`). It is off when absent; transactional messages are never tracked. Only the HTML part
+as `clicks`); a campaign step's own `settings["tracking"]` (an Especial workflow action's) overrides its
+campaign's for the step's messages. It is off when absent; transactional messages are never tracked. Only the HTML part
 changes: `href`s of `<a>` tags that are absolute http(s) URLs go through the click redirect, and a
 1x1 pixel is placed before `</body>` (or at the end). The plain-text part is left alone.
 """
