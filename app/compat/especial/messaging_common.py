@@ -9,7 +9,7 @@ from app.compat.framework import Call, read_body
 from domain.errors import DomainError, Invalid, NotFound
 from schema.relay import to_global_id
 
-TEMPLATE_FIELDS = """databaseId name defaultLanguage settings createdAt updatedAt tenant { id }
+TEMPLATE_FIELDS = """databaseId name channel defaultLanguage settings createdAt updatedAt tenant { id }
   parts { language subject preheader html text headers }"""
 GET_TEMPLATE = f"""query EspecialTemplate($id: ID!) {{ node(id: $id) {{ ... on Template {{ {TEMPLATE_FIELDS} }} }} }}"""
 LIST_TEMPLATES = f"""
@@ -128,6 +128,6 @@ def part_input(part: dict) -> dict:
 async def library_template(call: Call, account: str, template_id: int, field: str = "template_id") -> dict:
     node = (await call.graphql(GET_TEMPLATE, {"id": to_global_id("Template", template_id)}))["node"]
     settings = (node or {}).get("settings") or {}
-    if settings.get("campaign_content") or settings.get("subscription_form"):
-        node = None  # a campaign's own content, or a list's subscription form, is not in the template library
+    if settings.get("campaign_content") or settings.get("subscription_form") or (node or {}).get("channel") != "EMAIL":
+        node = None  # a campaign's own content, a list's subscription form, an SMS or a page is not in the email library
     return owned(node, account, "Template", template_id, field)

@@ -99,6 +99,17 @@ async def test_campaign_content_is_not_in_the_template_library(client):
     assert [t["id"] for t in body["data"]] == [library] and body["pagination"]["count"] == 1
 
 
+async def test_sms_and_page_templates_of_the_account_are_not_email_templates(client):
+    tenant = client.user.tenant
+    for channel, part in (("SMS", {"language": "en", "text": "Hi"}), ("PAGE", {"language": "en", "html": "<p>A landing page</p>"})):
+        made = await tenant.graph("""mutation($i: CreateTemplateInput!) { createTemplate(input: $i) { template { databaseId } userErrors { code } } }""",
+                                  {"i": {"tenantId": tenant.id, "name": f"Not email {channel}", "channel": channel, "parts": [part]}})
+        template_id = made["createTemplate"]["template"]["databaseId"]
+        for response in (await client.get(f"/templates/{template_id}"), await client.delete(f"/templates/{template_id}")):
+            assert response.status_code == 404, response.text
+    assert (await client.get("/templates", params={"with_count": "true"})).json()["pagination"]["count"] == 0
+
+
 @pytest.mark.parametrize("body, loc", [
     ({"content": {"type": "html", "html": "<p>x</p>"}}, ["body", "name"]),
     ({"name": "No content"}, ["body", "content"]),
