@@ -53,6 +53,8 @@ class Settings:
     public_url: str = "http://127.0.0.1:8000"
     # Shared secret the inbound status webhooks (/inbound/...) require; unset, they are disabled.
     inbound_secret: str | None = None
+    # A DNS server to check tenants' domains with (an IP, IPv4:port, or "system": resolv.conf); unset, DNS checks answer DNS_UNREACHABLE.
+    dns_resolver: str | None = None
 
     @property
     def embedded(self) -> bool:
@@ -88,4 +90,5 @@ def get_settings() -> Settings:
         scheduler_interval=float(os.environ.get("SENDGRAPH_SCHEDULER_INTERVAL", "0.5")),
         public_url=(os.environ.get("SENDGRAPH_PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/"),
         inbound_secret=os.environ.get("SENDGRAPH_INBOUND_SECRET") or None,
+        dns_resolver=os.environ.get("SENDGRAPH_DNS_RESOLVER") or None,
     )

@@ -35,3 +35,9 @@ class Conflict(DomainError):
 
 class InvalidTransition(DomainError):
     code = "INVALID_TRANSITION"
+
+
+class Unavailable(DomainError):
+    """Something sendgraph depends on cannot be reached from here (DNS): not the caller's mistake, not a rule."""
+
+    code = "UNAVAILABLE"

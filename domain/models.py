@@ -1,5 +1,5 @@
 """Every model, imported once so the metadata (and Alembic) sees all tables."""
-from domain.brands.models import Brand, Channel, Sender
+from domain.brands.models import Brand, Channel, DkimKey, Sender
 from domain.campaigns.models import Campaign, CampaignKind, CampaignRevision, CampaignStatus, CampaignStep, Enrollment, EnrollmentStatus
 from domain.contacts.models import Contact, ContactList, ListMember, Segment, SubscriptionStatus, Suppression
 from domain.events.models import Event, EventType, MessagingSchedule
@@ -20,7 +20,7 @@ from domain.webhooks.models import WebhookDelivery, WebhookEndpoint
 from domain.exports.models import Export, ExportChunk, ExportKind, ExportStatus
 
 __all__ = [
-    "ApiCredential", "Brand", "Campaign", "CampaignKind", "CampaignRevision", "CampaignStatus", "CampaignStep", "Channel",
+    "ApiCredential", "Brand", "DkimKey", "Campaign", "CampaignKind", "CampaignRevision", "CampaignStatus", "CampaignStep", "Channel",
     "Contact", "ContactList", "CredentialKind", "Dictionary", "EditorAsset", "Enrollment", "EnrollmentStatus", "Event", "EventType", "ListMember",
     "Membership", "Message", "MessagingSchedule", "OutboxRecord", "MessageEvent", "MessageEventType", "MessageStatus", "Process",
     "ProcessStatus", "Role", "SendCondition", "Segment", "Sender", "SubscriptionStatus", "Suppression", "Template",

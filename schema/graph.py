@@ -5,6 +5,8 @@ import strawberry
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.tools import merge_types
 
+from schema.brands.brand_settings import BrandSettingMutations
+from schema.brands.dkim_mutations import DkimMutations
 from schema.brands.mutations import BrandMutations, SenderMutations
 from schema.campaigns.custom import CustomJourneyMutations
 from schema.campaigns.enrollment_mutations import EnrollmentMutations
@@ -38,7 +40,7 @@ Mutation = merge_types(
     (TenantMutations, ContactMutations, TemplateMutations, EventMutations, CampaignMutations, MessagingMutations, WebhookMutations,
      SenderMutations, MembershipMutations, ConsentMutations, EnrollmentMutations, IdentityMutations,
      BrandMutations, TransactionalMutations, DictionaryMutations, TenantSettingMutations, SegmentMutations, TagMutations, InterestMutations,
-     AttributeDefinitionMutations, CustomJourneyMutations, PageMutations, UserMutations, ExportMutations, FormMutations),
+     AttributeDefinitionMutations, CustomJourneyMutations, PageMutations, UserMutations, ExportMutations, FormMutations, DkimMutations, BrandSettingMutations),
 )
 
 schema = strawberry.Schema(

@@ -11,6 +11,7 @@ from strawberry.types import Info
 from domain import models
 from domain.errors import DomainError
 from domain.tenants import service as tenants
+from schema.brands.dkim import DkimKey
 from schema.brands.types import Brand, Sender
 from schema.campaigns.enrollment_types import Enrollment
 from schema.campaigns.types import Campaign
@@ -33,7 +34,7 @@ NODE_TYPES = {
         (Segment, models.Segment), (Template, models.Template), (Event, models.Event), (Campaign, models.Campaign),
         (Process, models.Process), (Message, models.Message), (WebhookEndpoint, models.WebhookEndpoint), (Sender, models.Sender), (Brand, models.Brand),
         (WebhookDelivery, models.WebhookDelivery), (Suppression, models.Suppression), (Enrollment, models.Enrollment),
-        (MessagingSchedule, models.MessagingSchedule), (Dictionary, models.Dictionary), (EditorAsset, models.EditorAsset), (Export, models.Export),
+        (MessagingSchedule, models.MessagingSchedule), (Dictionary, models.Dictionary), (EditorAsset, models.EditorAsset), (Export, models.Export), (DkimKey, models.DkimKey),
     )
 }
 

@@ -20,7 +20,7 @@ from starlette.routing import Route
 
 from app.settings import Settings
 from app.state import AppState
-from domain.errors import Conflict, DomainError, Forbidden, Invalid, InvalidTransition, NotFound, Unauthenticated
+from domain.errors import Conflict, DomainError, Forbidden, Invalid, InvalidTransition, NotFound, Unauthenticated, Unavailable
 from domain.identity.models import Role
 from domain.identity.service import Principal, scope_for
 from domain.tenancy import Scope, bind_scope
@@ -90,6 +90,8 @@ def domain_error(code: str, message: str, field: str | None) -> DomainError:
         kind = Forbidden
     elif code.endswith("NOT_FOUND"):
         kind = NotFound
+    elif code.endswith("_UNREACHABLE"):
+        kind = Unavailable
     elif code in ("CONFLICT", "DUPLICATE") or code.endswith(("_TAKEN", "_IN_USE")):
         kind = Conflict
     elif code.startswith(("CAMPAIGN_NOT_", "EXPORT_NOT_")) or code.endswith("ALREADY_CANCELLED") or code in ("INVALID_TRANSITION", "CAMPAIGN_ACTIVE", "LIST_ARCHIVED"):

@@ -13,6 +13,7 @@ from domain.errors import Invalid
 from domain.contacts.forms import FORM
 from domain.templates.models import CAMPAIGN_CONTENT
 from schema.enums import CampaignKind, CampaignStatus, Channel, MessageStatus, Role
+from schema.brands import brand_settings, dkim as dkim_schema
 from schema.brands.types import Brand, Sender
 from domain.tenancy import scope_of
 from schema.campaigns import definitions as campaign_definitions, enrollment_types, filters as campaign_filters, reports as campaign_reports
@@ -225,6 +226,12 @@ class Tenant(Node):
         resolver=tenant_settings.tenant_settings, description="Its node settings (Contactflow integrations); `category` and `type` narrow them.")
     node_setting: tenant_settings.TenantSetting | None = strawberry.field(
         resolver=tenant_settings.tenant_setting, description="A node setting by its uuid, or null.")
+    dkim_keys: list[dkim_schema.DkimKey] = strawberry.field(
+        resolver=dkim_schema.tenant_dkim_keys, description="Its brands' DKIM keys, oldest first.")
+    brand_domains: brand_settings.BrandDomains = strawberry.field(
+        resolver=brand_settings.tenant_brand_domains, description="A brand's (by slug) tracking and bounce domains.")
+    system_emails: list[brand_settings.SystemEmail] = strawberry.field(
+        resolver=brand_settings.tenant_system_emails, description="A brand's (by slug) system email templates and senders.")
 
     statistics: list[messaging_dashboard.StatisticsPeriod] = strawberry.field(
         resolver=messaging_dashboard.tenant_statistics,

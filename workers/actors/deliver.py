@@ -12,6 +12,7 @@ from datetime import timedelta
 import dramatiq
 
 from app.settings import get_settings
+from domain.brands import dkim
 from domain.brands.models import Channel
 from domain.campaigns import launch
 from domain.messaging import delivery
@@ -37,14 +38,15 @@ async def deliver_messages(message_ids: list[int]) -> None:
             prepared = await delivery.prepare(session, messages, links=Links(settings.secret_key, settings.public_url))
             await session.commit()  # claimed, so no other worker sends these; rendering failures recorded
             rates = await delivery.send_rates(session, {m.tenant_id for m in messages})
+            keys = await dkim.signing_keys(session, [m for m in messages if m.channel is Channel.EMAIL], secret_key=settings.secret_key)
             for item in prepared:
                 if item.content is not None:
-                    await _deliver_one(session, item, settings, rates.get(item.message.tenant_id))
+                    await _deliver_one(session, item, settings, rates.get(item.message.tenant_id), keys.get(item.message.id))
             await launch.finish_if_done(session, campaign_ids={m.campaign_id for m in messages if m.campaign_id})
             await session.commit()
 
 
-async def _deliver_one(session, item: delivery.Prepared, settings, rate: int | None) -> None:
+async def _deliver_one(session, item: delivery.Prepared, settings, rate: int | None, signing: dkim.SigningKey | None = None) -> None:
     message = item.message
     if rate is not None:
         with tenant_rate_limiter(message.tenant_id, rate).acquire(raise_on_failure=False) as allowed:
@@ -54,7 +56,7 @@ async def _deliver_one(session, item: delivery.Prepared, settings, rate: int | N
                 return
     async with send_lock():
         try:
-            provider_id = await _send(message, item.content, settings.message_id_domain, item.headers)
+            provider_id = await _send(message, item.content, settings.message_id_domain, item.headers, signing)
         except TransportError as exc:
             if exc.permanent:
                 delivery.mark_failed(session, message, code="REJECTED", reason=exc.reason)
@@ -65,13 +67,14 @@ async def _deliver_one(session, item: delivery.Prepared, settings, rate: int | N
         await session.commit()
 
 
-async def _send(message, content, domain: str, headers: dict[str, str] | None = None) -> str:
+async def _send(message, content, domain: str, headers: dict[str, str] | None = None, signing: dkim.SigningKey | None = None) -> str:
     message_id = delivery.message_id_header(message, domain)
     if message.channel is Channel.EMAIL:
         return await transport().send_email(
             OutgoingEmail(
                 message_id=message_id, sender=message.sender, to=message.recipient, subject=content.subject or "",
                 html=content.html, text=content.text, headers=message.headers or {} if headers is None else headers, reply_to=message.reply_to,
+                dkim=signing,
             )
         )
     text = OutgoingSms(message_id=message_id, sender=message.sender, to=message.recipient, text=content.text or "")

@@ -46,7 +46,7 @@ STATE = """query($slug: String!) { tenant(slug: $slug) {
   children(first: 100) { nodes { accountId name active settings } }
   members(first: 100) { nodes { userId role user { email name profile status confirmedAt updatedAt } } } } }"""
 PARAMETERS = ("list_id", "contact_id", "sender_id", "template_id", "campaign_id", "email", "segment_id", "tag", "interest_name", "name", "workflow_id", "action_id", "webhook_id", "account_id", "user_id",
-              "export_id", "campaign_log_export_id", "task_id", "form_id")
+              "export_id", "campaign_log_export_id", "task_id", "form_id", "id")
 
 
 @dataclass
@@ -55,6 +55,7 @@ class Caller:
 
     client: EspecialClient
     sender_id: int
+    confirmation_id: str = ""  # the mailed confirmation id of that sender
 
 
 @dataclass
@@ -78,6 +79,7 @@ class Case:
     form: Callable[[Victim, Caller], dict] | None = None
     query: Callable[[Victim], dict] | None = None
     names_victim: bool = False  # the body names a victim resource: refused even on the attacker's own account
+    own_answer: tuple[int, ...] | None = None  # an error the attacker's own call answers here, in the envelope (no DNS on this machine)
     check: Callable[[Any, Victim, Caller], None] | None = None  # more about the attacker's own answer
     refused: tuple[int, ...] | None = None  # a token-less route whose secret is in the body: every call is refused without it
 
@@ -169,6 +171,16 @@ CASES.update({
     **{("POST", f"/users/{{user_id}}/{action}"): Case() for action in ("suspend", "unsuspend", "resend-verification-email")},
     ("POST", "/users/{user_id}/confirm"): Case(body=lambda v, a: {"confirmation": f"{v.params['user_id']}.9999999999.{'A' * 32}",
                                                                   "password": "taken over!"}, refused=(422,)),
+    ("POST", "/brands/default/dkim"): Case(body=lambda v, a: {"selector": "s1", "domain": f"thief-{secrets.token_hex(4)}.example"}),
+    ("PATCH", "/brands/default/domains/default"): Case(body=lambda v, a: {"domains": {"bounce": "bounce.thief.example", "tracking": "https://t.thief.example"}}),
+    ("GET", "/brands/default/domains/default/validate"): Case(own_answer=(400,)),  # DNS_UNREACHABLE: no resolver here
+    ("PUT", "/brands/default/system-emails"): Case(names_victim=True, body=lambda v, a: {"sender_confirm": [
+        {"language": "en_US", "template": {"id": v.params["template_id"]}, "sender": {"id": str(v.sender_id)}}]}),
+    ("PATCH", "/brands/default/system-emails"): Case(names_victim=True, body=lambda v, a: {"password_reset": [
+        {"language": "en", "template": {"id": v.params["template_id"]}}]}),
+    # No token: the confirmation id is the proof, and the caller's own id confirms only its own sender.
+    ("POST", "/brands/default/senders/confirm-email"): Case(body=lambda v, a: {"confirmation_id": a.confirmation_id or v.confirmation_id}),
+    ("POST", "/brands/default/senders/{sender_id}/resend-confirmation-email"): Case(),
 })
 BODILESS = ("GET", "DELETE")
 
@@ -179,7 +191,7 @@ def _route_id(route: CompatRoute) -> str:
 
 def test_the_sweep_covers_every_registered_route():
     registered = {(r.method, r.path) for r in ROUTES}
-    assert len(registered) == len(ROUTES) == 146, sorted(registered)  # a new route is swept below: update the count here
+    assert len(registered) == len(ROUTES) == 158, sorted(registered)  # a new route is swept below: update the count here
     assert set(CASES) <= registered, f"cases for routes no longer registered: {set(CASES) - registered}"
     unfilled = {p for r in ROUTES for p in _path_parameters(r.path)} - set(PARAMETERS)
     assert not unfilled, f"give the victim an id for {unfilled}"
@@ -187,7 +199,8 @@ def test_the_sweep_covers_every_registered_route():
     assert without_case == [], f"give these routes a seed-shaped body (or say they take none) in CASES: {without_case}"
     # The only routes without a token: the token endpoints, and those a mailed secret authorizes.
     assert {_route_id(r) for r in ROUTES if r.access is None} == {
-        "POST /token", "PUT /token", "POST /users/forgot-my-password", "POST /users/reset-password-confirm", "POST /users/{user_id}/confirm"}
+        "POST /token", "PUT /token", "POST /users/forgot-my-password", "POST /users/reset-password-confirm", "POST /users/{user_id}/confirm",
+        "POST /brands/default/senders/confirm-email"}
 
 
 @pytest.fixture
@@ -236,7 +249,24 @@ async def victim(make_user, login) -> Victim:
     assert form.status_code == 201, form.text
     params["form_id"] = form.json()["id"]
     strings = {marker, email, sender["email"], client.user.email, client.user.tenant.slug, suppressed.json()["email"], colleague.json()["data"]["email"]}
-    return Victim(client=client, sender_id=int(sender["id"]), params=params, contact_email=email, strings=strings)
+    dkim_key = await client.post("/brands/default/dkim", json={"selector": "s1", "domain": f"victim-{marker}.example"})
+    domains = await client.patch("/brands/default/domains/default", json={"domains": {"bounce": f"bounce.victim-{marker}.example"}})
+    system_emails = await client.put("/brands/default/system-emails", json={"sender_confirm": [
+        {"language": "en_US", "template": {"id": params["template_id"]}, "sender": {"id": sender["id"]}}]})
+    assert (dkim_key.status_code, domains.status_code, system_emails.status_code) == (201, 200, 200), (dkim_key.text, domains.text, system_emails.text)
+    params.update(id=dkim_key.json()["data"]["id"])
+    return Victim(client=client, sender_id=int(sender["id"]), params=params, contact_email=email, strings=strings,
+                  confirmation_id=_confirmation_id(client.user.account_id, sender))
+
+
+def _confirmation_id(account_id: int, sender: dict) -> str:
+    """What the confirmation mail to the sender says (domain.brands.confirmation), without waiting for it."""
+    from types import SimpleNamespace
+
+    from app.settings import get_settings
+    from domain.brands.confirmation import confirmation_id
+
+    return confirmation_id(get_settings().secret_key, SimpleNamespace(tenant_id=account_id, id=int(sender["id"]), address=sender["email"]))
 
 
 @pytest.fixture
@@ -245,7 +275,7 @@ async def attacker(make_user, login) -> Caller:
     client = await login(await make_user())
     sender = await add_sender(client)
     await add_list(client, sender["id"], name="Intruder newsletter")
-    return Caller(client=client, sender_id=int(sender["id"]))
+    return Caller(client=client, sender_id=int(sender["id"]), confirmation_id=_confirmation_id(client.user.account_id, sender))
 
 
 async def _state(v: Victim) -> dict:
@@ -298,7 +328,7 @@ async def test_another_accounts_token_is_refused_and_changes_nothing(route: Comp
 
     # The attacker's own account, the victim's ids in the path (or its resources in the body): not found.
     response, sent = await _call(attacker, route, victim, account_id=None)
-    _expect(response, route, refused=case.refused or ((404,) if names_victim else None), v=victim, attacker=attacker, sent=sent, what="own account")
+    _expect(response, route, refused=case.refused or ((404,) if names_victim else case.own_answer), v=victim, attacker=attacker, sent=sent, what="own account")
 
     assert await _state(victim) == before
     # The same request from the victim's own token finds its target and passes validation (a conflict with the target's
