@@ -44,7 +44,7 @@ class Event(TenantScoped, Timestamped, Base):
     phone_field: Mapped[str] = mapped_column(String(100), default="phone")
     settings: Mapped[dict] = mapped_column(default=dict)  # survey questions, QR target URL, journey options
 
-    templates: Mapped[list[Template]] = relationship(secondary=event_templates, lazy="selectin")
+    templates: Mapped[list[Template]] = relationship(secondary=event_templates, lazy="selectin", order_by=Template.id)  # a stable order: sends and listings agree
 
 
 class MessagingSchedule(TenantScoped, Timestamped, Base):
