@@ -172,21 +172,23 @@ async def advance(session: AsyncSession, enrollment: Enrollment, campaign: Campa
             enrollment.step_position = max(len(steps) - 1, 0)
             break
         step = steps[enrollment.step_position]
+        applies = True
         if step.delay_seconds or step.condition not in step_rules.ALWAYS:
-            due = await step_rules.due_at(session, enrollment, step, steps)
+            parent = await step_rules.parent_message(session, enrollment, step, steps)
+            due = step_rules.due_at(enrollment, step, parent)
             if due > utcnow():
                 _wake_at(session, enrollment, due)
                 break  # the token waits at this step until it is due
-        if step.type in SEND_STEPS and not await step_rules.holds(session, enrollment, step, steps):
-            pass  # its condition does not hold: the step is passed without sending
-        elif step.type in SEND_STEPS:
-            contact = contact or await session.get(Contact, enrollment.contact_id)
-            try:
-                await _send(session, enrollment, campaign, step, contact)
-            except DomainError as error:
-                enrollment.status, enrollment.error = EnrollmentStatus.ERROR, error.message
-                enrollment.source = {**enrollment.source, "errorAt": utcnow().isoformat(), "errorCode": error.code}
-                break
+            applies = await step_rules.holds(session, step, parent)
+        if step.type in SEND_STEPS:
+            if applies:  # else its condition does not hold: the step is passed without sending
+                contact = contact or await session.get(Contact, enrollment.contact_id)
+                try:
+                    await _send(session, enrollment, campaign, step, contact)
+                except DomainError as error:
+                    enrollment.status, enrollment.error = EnrollmentStatus.ERROR, error.message
+                    enrollment.source = {**enrollment.source, "errorAt": utcnow().isoformat(), "errorCode": error.code}
+                    break
         elif step.type not in PASS_STEPS:
             break  # a step this engine does not execute: the token waits here
         if enrollment.step_position + 1 >= len(steps):

@@ -35,7 +35,9 @@ def parent_of(step: CampaignStep, steps: list[CampaignStep]) -> CampaignStep | N
     return steps[index - 1] if index > 0 else None
 
 
-async def _parent_message(session: AsyncSession, enrollment: Enrollment, parent: CampaignStep | None) -> Message | None:
+async def parent_message(session: AsyncSession, enrollment: Enrollment, step: CampaignStep, steps: list[CampaignStep]) -> Message | None:
+    """The latest message the step's parent sent to the token's contact, if any."""
+    parent = parent_of(step, steps)
     if parent is None:
         return None
     return (await session.execute(
@@ -44,18 +46,16 @@ async def _parent_message(session: AsyncSession, enrollment: Enrollment, parent:
     )).scalar_one_or_none()
 
 
-async def due_at(session: AsyncSession, enrollment: Enrollment, step: CampaignStep, steps: list[CampaignStep]) -> datetime:
+def due_at(enrollment: Enrollment, step: CampaignStep, parent_message: Message | None) -> datetime:
     if not step.delay_seconds:
         return enrollment.step_entered_at
-    message = await _parent_message(session, enrollment, parent_of(step, steps))
-    return (message.created_at if message else enrollment.step_entered_at) + timedelta(seconds=step.delay_seconds)
+    return (parent_message.created_at if parent_message else enrollment.step_entered_at) + timedelta(seconds=step.delay_seconds)
 
 
-async def holds(session: AsyncSession, enrollment: Enrollment, step: CampaignStep, steps: list[CampaignStep]) -> bool:
+async def holds(session: AsyncSession, step: CampaignStep, parent_message: Message | None) -> bool:
     if step.condition in ALWAYS:
         return True
     event_type, wanted = CONDITIONS[step.condition]
-    message = await _parent_message(session, enrollment, parent_of(step, steps))
-    seen = message is not None and (await session.execute(
-        select(MessageEvent.id).where(MessageEvent.message_id == message.id, MessageEvent.type == event_type).limit(1))).first() is not None
+    seen = parent_message is not None and (await session.execute(
+        select(MessageEvent.id).where(MessageEvent.message_id == parent_message.id, MessageEvent.type == event_type).limit(1))).first() is not None
     return seen is wanted
