@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime, timezone
 
 import enum
 
-from sqlalchemy import JSON, BigInteger, DateTime, Enum, Integer, MetaData, TypeDecorator, event
+from sqlalchemy import JSON, BigInteger, DateTime, Enum, Integer, MetaData, TypeDecorator, event, exc
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from typing import Annotated
@@ -74,11 +75,36 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
     else:
-        engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+        engine = create_async_engine(url, pool_size=10, max_overflow=10)
+        _ping_when_idle(engine)
     if echo:
         logging.basicConfig()
         logging.getLogger("sqlalchemy.engine").setLevel(logging.INFO)
     return engine
+
+
+# A connection back from the pool after this long may have been closed by the server (restart,
+# idle timeout): it is pinged first. `pool_pre_ping` would ping on every checkout, and the asyncpg
+# ping is three round trips (BEGIN, ";", ROLLBACK): more than a whole sendMessage's reads.
+PING_AFTER_IDLE_SECONDS = 5.0
+
+
+def _ping_when_idle(engine: AsyncEngine) -> None:
+    pool = engine.sync_engine.pool
+
+    @event.listens_for(pool, "checkin")
+    def _note_idle_since(_dbapi_connection, record) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(pool, "checkout")
+    def _ping_if_idle(dbapi_connection, record, _proxy) -> None:
+        idle_since = record.info.pop("idle_since", None)
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            dbapi_connection.ping()
+        except Exception as error:  # the pool discards this connection and checks out another
+            raise exc.DisconnectionError() from error
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -41,6 +42,21 @@ class Scope:
     @property
     def readable_ids(self) -> list[int]:
         return sorted(self.roles)
+
+    def grant(self, tenant_id: int, role: Role) -> None:
+        """A role on a tenant made during the request (a new sub-tenant): readable from the next statement."""
+        self.roles[tenant_id] = role
+        self.__dict__.pop("read_criteria", None)
+
+    @cached_property
+    def read_criteria(self) -> tuple:
+        """The options that filter a statement to the readable tenants: built once per scope (a
+        request), not per statement, as building them is a good part of a small query's cost."""
+        ids = self.readable_ids
+        return (
+            with_loader_criteria(TenantScoped, lambda cls: cls.tenant_id.in_(ids), include_aliases=True),
+            with_loader_criteria(Tenant, lambda cls: cls.id.in_(ids), include_aliases=True),
+        )
 
 
 SYSTEM = Scope(roles={}, everything=True)
@@ -74,11 +90,7 @@ def _filter_reads(state: ORMExecuteState) -> None:
         return
     if not (state.is_select or state.is_update or state.is_delete):
         return
-    ids = scope.readable_ids
-    state.statement = state.statement.options(
-        with_loader_criteria(TenantScoped, lambda cls: cls.tenant_id.in_(ids), include_aliases=True),
-        with_loader_criteria(Tenant, lambda cls: cls.id.in_(ids), include_aliases=True),
-    )
+    state.statement = state.statement.options(*scope.read_criteria)
 
 
 @event.listens_for(Session, "before_flush")

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.brands.models import Channel, Sender
 from domain.common import get_or_raise
 from domain.db import utcnow
-from domain.errors import Invalid, InvalidTransition
+from domain.errors import Invalid, InvalidTransition, NotFound
 from domain.events import qr_codes, schedules
 from domain.events import service as events
 from domain.events.models import EventType
@@ -40,24 +40,42 @@ def normalize_recipient(channel: Channel, to: str, *, field: str = "to") -> str:
     return normalize_phone(to or "", field=field)
 
 
-async def _sendable_tenant(session: AsyncSession, tenant_id: int, channel: Channel) -> Tenant:
-    tenant = await get_or_raise(session, Tenant, tenant_id, what="Tenant", field="tenantId")
+async def _sendable_tenant(session: AsyncSession, tenant_id: int, channel: Channel) -> tuple[Tenant, Sender | None]:
+    """The tenant, checked that it may send on this channel, with its default sender for the channel:
+    one statement, as every transactional send needs both."""
+    row = (
+        await session.execute(
+            select(Tenant, Sender)
+            .outerjoin(Sender, (Sender.tenant_id == Tenant.id) & (Sender.channel == channel))
+            .where(Tenant.id == tenant_id)
+            .order_by(Sender.is_default.desc(), Sender.id)
+            .limit(1)
+        )
+    ).first()
+    if row is None:
+        raise NotFound(f"Tenant {tenant_id} not found", field="tenantId")
+    tenant, sender = row
     if not tenant.active:
         raise Invalid(f"Tenant {tenant.slug} is not active", code="TENANT_INACTIVE", field="tenantId")
     if channel is Channel.EMAIL and not tenant.email_active:
         raise Invalid(f"Email is switched off for tenant {tenant.slug}", code="CHANNEL_INACTIVE", field="channel")
     if channel is Channel.SMS and not tenant.sms_active:
         raise Invalid(f"SMS is switched off for tenant {tenant.slug}", code="CHANNEL_INACTIVE", field="channel")
-    return tenant
+    return tenant, sender
 
 
-async def default_sender(session: AsyncSession, tenant: Tenant, channel: Channel, template: Template | None) -> str | None:
-    """The template's sender, else the tenant's default sender for the channel, else the tenant's name at a local address."""
+_LOAD = object()  # default_sender: the tenant's default sender is not known yet
+
+
+async def default_sender(session: AsyncSession, tenant: Tenant, channel: Channel, template: Template | None,
+                         tenant_default: Sender | None | object = _LOAD) -> str | None:
+    """The template's sender, else the tenant's default sender for the channel (`tenant_default`, when the
+    caller has read it already), else the tenant's name at a local address."""
     sender = None
     if template is not None and template.sender_id is not None:
         sender = await session.get(Sender, template.sender_id)
     if sender is None:
-        sender = (
+        sender = tenant_default if tenant_default is not _LOAD else (
             await session.execute(
                 select(Sender).where(Sender.tenant_id == tenant.id, Sender.channel == channel).order_by(Sender.is_default.desc(), Sender.id)
             )
@@ -81,7 +99,7 @@ async def queue_message(
     `scheduled_at` it is delivered not before then (its delivery job is deferred until that time)."""
     if channel not in SENDABLE:
         raise Invalid(f"Sending {channel.value} messages is not supported yet", code="CHANNEL_UNSUPPORTED", field="channel")
-    tenant = await _sendable_tenant(session, tenant_id, channel)
+    tenant, tenant_default_sender = await _sendable_tenant(session, tenant_id, channel)
     for field, value, limit in (("idempotencyKey", idempotency_key, 200), ("externalId", external_id, 200), ("language", language, 16), ("sender", sender, 400)):
         check_length(value, field=field, max_length=limit)
     if idempotency_key:
@@ -108,7 +126,7 @@ async def queue_message(
     message = Message(
         tenant_id=tenant_id, channel=channel, recipient=recipient, template_id=template_id,
         source={} if template else {"subject": subject, "html": html, "text": text}, data=data or {}, idempotency_key=idempotency_key, external_id=external_id, language=language,
-        sender=sender or await default_sender(session, tenant, channel, template), process_id=process_id, contact_id=contact_id,
+        sender=sender or await default_sender(session, tenant, channel, template, tenant_default_sender), process_id=process_id, contact_id=contact_id,
         headers=headers, reply_to=reply_to, scheduled_at=scheduled_at,
     )
     session.add(message)

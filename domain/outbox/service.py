@@ -49,6 +49,9 @@ def defer(session: AsyncSession, job: str, *, at: datetime | None = None, delay:
 # single sends becomes a few batches a worker claims, renders and records together.
 MERGEABLE = {"deliver_messages": "message_ids"}
 MERGED_MAX = 100
+# How long a flush waits for more commits before it publishes: a burst of single sends then reaches
+# the workers as a few jobs instead of one job per message (Kafka's `linger.ms`), for a few ms of latency.
+LINGER_SECONDS = 0.02
 
 # Due records committed on one engine, waiting for the flush task running for it. Commits that land
 # while a flush awaits the broker or the database are published together by its next round.
@@ -83,6 +86,7 @@ def _discard(session: Session) -> None:
 
 async def _flush(key: tuple[asyncio.AbstractEventLoop, AsyncEngine]) -> None:
     try:
+        await asyncio.sleep(LINGER_SECONDS)
         while _pending[key]:
             due, _pending[key] = _pending[key], []
             await _publish_now(key[1], due)

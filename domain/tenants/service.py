@@ -28,7 +28,7 @@ async def create(
     await _flush(session)
     scope = scope_of(session)
     if parent_id in scope.roles:  # a role on the parent extends to the new sub-tenant at once, as `scope_for` would find
-        scope.roles[tenant.id] = scope.roles[parent_id]
+        scope.grant(tenant.id, scope.roles[parent_id])
     return tenant
 
 
