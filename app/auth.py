@@ -3,6 +3,7 @@ from the OAuth2 password grant) and API keys. Every scheme resolves to one Princ
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 
 import jwt
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -46,13 +47,22 @@ def issue_user_tokens(settings: Settings, user_id: int) -> dict:
     }
 
 
+@lru_cache(maxsize=4096)
+def _verified_claims(secret_key: str, token: str) -> dict:
+    """A token's signature, audience and expiry checked once; a client sends the same token on every request."""
+    return jwt.decode(token, secret_key, algorithms=[ALGORITHM], audience=AUDIENCE)
+
+
 def _claims(settings: Settings, token: str) -> dict:
     try:
-        return jwt.decode(token.strip(), settings.secret_key, algorithms=[ALGORITHM], audience=AUDIENCE)
+        claims = _verified_claims(settings.secret_key, token.strip())
     except jwt.ExpiredSignatureError as error:
         raise Unauthenticated("This token has expired") from error
     except jwt.PyJWTError as error:
         raise Unauthenticated("Invalid token") from error
+    if "exp" in claims and claims["exp"] <= _now().timestamp():  # expired since it was first checked
+        raise Unauthenticated("This token has expired")
+    return claims
 
 
 async def bearer_principal(session: AsyncSession, settings: Settings, token: str) -> Principal:

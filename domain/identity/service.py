@@ -7,7 +7,7 @@ from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select, true
+from sqlalchemy import bindparam, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.db import utcnow
@@ -143,18 +143,24 @@ async def issue_token_credential(
     return credential
 
 
-async def token_principal(session: AsyncSession, *, key: str) -> Principal:
-    """A token with the scope it grants (its tenant and that tenant's sub-tenants at any depth, as
-    `scope_for` walks them), read in one statement: every request with a token starts here."""
-    token = (ApiCredential.kind == CredentialKind.TOKEN) & (ApiCredential.key == key)
+def _token_with_scope():
+    token = (ApiCredential.kind == CredentialKind.TOKEN) & (ApiCredential.key == bindparam("key"))
     subtree = select(ApiCredential.tenant_id.label("id")).where(token).cte("subtree", recursive=True)
     subtree = subtree.union(select(Tenant.id).where(Tenant.parent_id == subtree.c.id))
-    rows = (
-        await session.execute(
-            select(ApiCredential.revoked, ApiCredential.expires_at, ApiCredential.role, ApiCredential.tenant_id, subtree.c.id)
-            .select_from(ApiCredential).join(subtree, true()).where(token)
-        )
-    ).all()
+    return (
+        select(ApiCredential.revoked, ApiCredential.expires_at, ApiCredential.role, ApiCredential.tenant_id, subtree.c.id)
+        .select_from(ApiCredential).join(subtree, true()).where(token)
+    )
+
+
+# Built once: every request with a token starts here, and building the statement cost as much as running it.
+_TOKEN_WITH_SCOPE = _token_with_scope()
+
+
+async def token_principal(session: AsyncSession, *, key: str) -> Principal:
+    """A token with the scope it grants (its tenant and that tenant's sub-tenants at any depth, as
+    `scope_for` walks them), read in one statement."""
+    rows = (await session.execute(_TOKEN_WITH_SCOPE, {"key": key})).all()
     if not rows or rows[0].revoked:
         raise Unauthenticated("This token has been revoked")
     credential = rows[0]

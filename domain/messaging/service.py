@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.brands.models import Channel, Sender
@@ -40,18 +40,20 @@ def normalize_recipient(channel: Channel, to: str, *, field: str = "to") -> str:
     return normalize_phone(to or "", field=field)
 
 
+# Every transactional send reads its tenant with the default sender for the channel: one statement,
+# built once (building it anew was as costly as running it).
+_TENANT_WITH_DEFAULT_SENDER = (
+    select(Tenant, Sender)
+    .outerjoin(Sender, (Sender.tenant_id == Tenant.id) & (Sender.channel == bindparam("channel")))
+    .where(Tenant.id == bindparam("tenant_id"))
+    .order_by(Sender.is_default.desc(), Sender.id)
+    .limit(1)
+)
+
+
 async def _sendable_tenant(session: AsyncSession, tenant_id: int, channel: Channel) -> tuple[Tenant, Sender | None]:
-    """The tenant, checked that it may send on this channel, with its default sender for the channel:
-    one statement, as every transactional send needs both."""
-    row = (
-        await session.execute(
-            select(Tenant, Sender)
-            .outerjoin(Sender, (Sender.tenant_id == Tenant.id) & (Sender.channel == channel))
-            .where(Tenant.id == tenant_id)
-            .order_by(Sender.is_default.desc(), Sender.id)
-            .limit(1)
-        )
-    ).first()
+    """The tenant, checked that it may send on this channel, with its default sender for the channel."""
+    row = (await session.execute(_TENANT_WITH_DEFAULT_SENDER, {"tenant_id": tenant_id, "channel": channel})).first()
     if row is None:
         raise NotFound(f"Tenant {tenant_id} not found", field="tenantId")
     tenant, sender = row
