@@ -8,7 +8,7 @@ import pytest
 from app import auth
 from domain.errors import Unauthenticated
 
-SETTINGS = SimpleNamespace(secret_key="test-secret-for-bearer-tokens")  # all `_claims` reads
+SETTINGS = SimpleNamespace(secret_key="test-secret-for-bearer-tokens-32-bytes-or-more")  # all `_claims` reads
 
 
 def token(**claims) -> str:
@@ -25,7 +25,7 @@ def test_a_remembered_token_still_expires(monkeypatch):
 
 
 def test_a_token_signed_with_another_key_is_refused_every_time():
-    forged = jwt.encode({"aud": auth.AUDIENCE, "sub": "k"}, "another-key", algorithm=auth.ALGORITHM)
+    forged = jwt.encode({"aud": auth.AUDIENCE, "sub": "k"}, "another-key-that-is-also-long-enough-for-hs256", algorithm=auth.ALGORITHM)
     for _ in range(2):
         with pytest.raises(Unauthenticated, match="Invalid token"):
             auth._claims(SETTINGS, forged)
