@@ -236,6 +236,26 @@ def apiuser_create(tenant: str = typer.Option(..., help="Tenant slug"), username
     typer.echo(_run(work)[1])
 
 
+blueprints_cli = typer.Typer(help="The blueprint library every account reads (Especial campaign and workflow blueprints).", no_args_is_help=True)
+cli.add_typer(blueprints_cli, name="blueprints")
+
+
+@blueprints_cli.command("import")
+def blueprints_import(file: Path = typer.Argument(..., exists=True, dir_okay=False, help="A JSON file: {campaigns: [...], workflows: [...]}")) -> None:
+    """Upsert the file's blueprints (by key) into the platform library `sendgraph.blueprints` (see docs/domain.md)."""
+    import json
+
+    from domain.blueprints.library import import_library
+
+    try:
+        document = json.loads(file.read_text())
+    except ValueError as error:
+        err.print(f"[red]error[/red] {file} is not JSON: {error}")
+        raise typer.Exit(2)
+    done = _run(lambda session: import_library(session, document))
+    typer.echo(f"imported {done.campaigns} campaign blueprint(s) and {done.workflows} workflow blueprint(s)")
+
+
 @cli.command()
 def demo() -> None:
     """Seed a `demo` tenant with a list, contacts, a template, an event and a campaign; print an admin token."""

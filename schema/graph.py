@@ -5,6 +5,7 @@ import strawberry
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.tools import merge_types
 
+from schema.blueprints.queries import BlueprintQueries
 from schema.brands.brand_settings import BrandSettingMutations
 from schema.brands.dkim_mutations import DkimMutations
 from schema.brands.mutations import BrandMutations, SenderMutations
@@ -34,7 +35,7 @@ from schema.tenants.mutations import TenantMutations
 from schema.tenants.settings import TenantSettingMutations
 from schema.webhooks.mutations import WebhookMutations
 
-Query = merge_types("Query", (RootQuery, TemplateQueries, TagQueries, InterestQueries, AttributeDefinitionQueries, ExportQueries))
+Query = merge_types("Query", (RootQuery, TemplateQueries, TagQueries, InterestQueries, AttributeDefinitionQueries, ExportQueries, BlueprintQueries))
 Mutation = merge_types(
     "Mutation",
     (TenantMutations, ContactMutations, TemplateMutations, EventMutations, CampaignMutations, MessagingMutations, WebhookMutations,

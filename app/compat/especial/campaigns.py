@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 
 from starlette.responses import JSONResponse
 
-from app.compat.especial import auth, validation
+from app.compat.especial import auth, blueprints, validation
 from app.compat.especial import messaging_shapes as shapes
 from app.compat.especial.messaging_common import (
     CREATE_TEMPLATE, DELETE_TEMPLATE, LANGUAGE, RENDER_TEMPLATE, SAMPLE_CONTACT, SEND_MESSAGE, TEMPLATE_FIELDS, UPDATE_TEMPLATE, check_sort, filters,
@@ -95,13 +95,21 @@ async def _references(call: Call, account: str, payload: dict, options: dict) ->
 async def _content(call: Call, account: str, campaign: dict | None, name: str, content: dict, options: dict) -> tuple[str | None, bool]:
     """The template the campaign's content lives in: (its id, whether it was made for this campaign now).
 
-    A library template named by `content.template.id` is linked. Inline subject / html / text go into the
+    A library template named by `content.template.id` is linked; a blueprint named by `content.blueprint.id` is
+    copied (its subject / html / text, unless the body gives them). Inline subject / html / text go into the
     campaign's own template (made on first need; a linked library template is never changed). A subject
     alone waits in `options.content.subject` until there is a body to send with it.
     """
     if "template" in content:
+        if "blueprint" in content:
+            raise Invalid("Give content.template or content.blueprint, not both", code="INVALID_CONTENT", field="content.blueprint")
         await library_template(call, account, content["template"]["id"], field="content.template.id")
         return to_global_id("Template", content["template"]["id"]), False
+    if "blueprint" in content:  # a copy of the blueprint's content, what the body gives inline winning
+        copied = blueprints.content(await blueprints.campaign_blueprint(call, content["blueprint"]["id"], field="content.blueprint.id"))
+        if "json" in copied:
+            options.setdefault("content", {}).setdefault("json", copied["json"])
+        content = {**{k: copied[k] for k in BODY_KEYS if k in copied}, **content}
     body = {k: content[k] for k in BODY_KEYS if k in content}
     if not body:
         return None, False

@@ -4,7 +4,7 @@ from __future__ import annotations
 from starlette.responses import JSONResponse
 
 from app.auth import issue_user_tokens, refresh_user_id
-from app.compat.especial import accounts, audience, brand, custom_attributes, exports, forms, interests, list_status, logs, messaging, reports, segments, suppressions, tags, users, webhooks, workflows
+from app.compat.especial import accounts, audience, blueprints, brand, custom_attributes, exports, forms, interests, list_status, logs, messaging, reports, segments, suppressions, tags, users, webhooks, workflows
 from app.compat.framework import Call, CompatRoute
 from domain.errors import Invalid
 from domain.identity.service import password_principal, user_principal
@@ -48,5 +48,5 @@ TOKEN_ROUTES = [
 
 # Each context keeps its routes in its own module (audience: lists, contacts, senders; messaging: templates, campaigns, emails;
 # list_status: archive, unarchive, accept a list's policy; forms: a list's subscription forms; segments: a list's segments; tags: the account's contact tags; interests: a list's interests; custom_attributes: a list's attribute definitions; suppressions: suppressed emails; logs: email activity logs; reports: campaign reports; webhooks: the account's webhooks; accounts: the account and its sub-accounts; exports: contacts and campaign log exports, and /tasks; users: the account's users;
-# brand: DKIM keys, domains, system emails, sender confirmation).
-ROUTES = [*TOKEN_ROUTES, *audience.ROUTES, *list_status.ROUTES, *forms.ROUTES, *segments.ROUTES, *tags.ROUTES, *interests.ROUTES, *custom_attributes.ROUTES, *messaging.ROUTES, *suppressions.ROUTES, *logs.ROUTES, *reports.ROUTES, *webhooks.ROUTES, *accounts.ROUTES, *workflows.ROUTES, *users.ROUTES, *exports.ROUTES, *brand.ROUTES]
+# brand: DKIM keys, domains, system emails, sender confirmation; blueprints: the platform's campaign and workflow blueprints, read-only).
+ROUTES = [*TOKEN_ROUTES, *audience.ROUTES, *list_status.ROUTES, *forms.ROUTES, *segments.ROUTES, *tags.ROUTES, *interests.ROUTES, *custom_attributes.ROUTES, *messaging.ROUTES, *suppressions.ROUTES, *logs.ROUTES, *reports.ROUTES, *webhooks.ROUTES, *accounts.ROUTES, *workflows.ROUTES, *users.ROUTES, *exports.ROUTES, *brand.ROUTES, *blueprints.ROUTES]

@@ -16,7 +16,7 @@ import copy
 
 from starlette.responses import JSONResponse, Response
 
-from app.compat.especial import auth, validation
+from app.compat.especial import auth, blueprints, validation
 from app.compat.especial import messaging_shapes as shapes
 from app.compat.especial.messaging_common import (
     CREATE_TEMPLATE, DELETE_TEMPLATE, LANGUAGE, RENDER_TEMPLATE, SAMPLE_CONTACT, SEND_MESSAGE, TEMPLATE_FIELDS, UPDATE_TEMPLATE,
@@ -141,8 +141,6 @@ async def _discard(call: Call, template: dict | None) -> None:
 # --- workflows ------------------------------------------------------------------------------------------
 
 def _workflow_fields(payload: dict, options: dict) -> dict:
-    if "blueprint" in payload:
-        raise Invalid("Workflow blueprints are not available", code="BLUEPRINT_UNSUPPORTED", field="blueprint")
     for name in ("goal", "description", "trigger"):
         if name in payload:
             options[name] = payload[name]
@@ -165,12 +163,54 @@ async def list_workflows(call: Call) -> JSONResponse:
     return JSONResponse({"pagination": shapes.pagination(page, per_page, found, with_count), "data": [workflow_shape(c) for c in found["nodes"]]})
 
 
+async def _from_blueprint(call: Call, account: str, chosen: dict, payload: dict) -> tuple[dict, list[dict], list[str]]:
+    """A workflow blueprint copied for the account: the body with the blueprint's name, goal, description and trigger
+    where the body has none; its actions as steps, each sending a copy of the blueprint's content (the templates made)
+    from `email_settings.sender`."""
+    blueprint = await blueprints.workflow_blueprint(call, chosen["id"], field="blueprint.id")
+    sender = (chosen.get("email_settings") or {}).get("sender")
+    if sender is not None:
+        await sender_of(call, account, sender)  # the account's own sender, else not found
+    options = blueprint["options"] or {}
+    payload = {"name": blueprint["name"], **{k: options[k] for k in ("goal", "description", "trigger") if options.get(k)}, **payload}
+    steps, made = [], []
+    try:
+        for action in blueprint["actions"]:
+            template_id = None
+            if action["content"]:
+                part = {**part_input(part_of(action["content"])), "headers": None}
+                variables = {"input": {"tenantId": account, "name": action["name"] or blueprint["name"], "channel": "EMAIL", "parts": [part],
+                                       "settings": {"campaign_content": True}}}
+                template_id = (await run(call, CREATE_TEMPLATE, variables, FIELD_NAMES))["createTemplate"]["template"]["id"]
+                made.append(template_id)
+            settings = {**(action["settings"] or {}), "tracking": dict(DEFAULT_TRACKING), **({"sender": {"id": sender["id"]}} if sender else {})}
+            steps.append({"externalId": action["externalId"], "type": action["type"], "name": action["name"], "delaySeconds": action["delaySeconds"],
+                          "condition": action["condition"], "settings": settings, "templateId": template_id})
+    except DomainError:
+        await _discard_all(call, made)
+        raise
+    return payload, steps, made
+
+
+async def _discard_all(call: Call, template_ids: list[str]) -> None:
+    for template_id in template_ids:
+        await call.graphql(DELETE_TEMPLATE, {"input": {"id": template_id}})
+
+
 async def create_workflow(call: Call) -> JSONResponse:
+    """A workflow; with `blueprint`, a copy of that workflow blueprint (its actions and their content) for this account."""
     payload = await json_body(call, "Workflow")
     account = await auth.account(call)
+    steps, made = [], []
+    if "blueprint" in payload:
+        payload, steps, made = await _from_blueprint(call, account, payload.pop("blueprint"), payload)
     fields = _workflow_fields({"trigger": "subscribed", **payload}, {})
-    variables = {"input": {"tenantId": account, "kind": "WORKFLOW", "name": fields.pop("name", ""), **fields}}
-    campaign = (await run(call, CREATE_WORKFLOW, variables, FIELD_NAMES))["createCampaign"]["campaign"]
+    variables = {"input": {"tenantId": account, "kind": "WORKFLOW", "name": fields.pop("name", ""), **fields, **({"steps": steps} if steps else {})}}
+    try:
+        campaign = (await run(call, CREATE_WORKFLOW, variables, FIELD_NAMES))["createCampaign"]["campaign"]
+    except DomainError:
+        await _discard_all(call, made)
+        raise
     return JSONResponse(shapes.done("workflow", str(campaign["databaseId"]), "created", data=workflow_shape(campaign)), status_code=201)
 
 
@@ -180,6 +220,9 @@ async def get_workflow(call: Call) -> JSONResponse:
 
 async def patch_workflow(call: Call) -> JSONResponse:
     payload = await json_body(call, "PatchWorkflow")
+    if "blueprint" in payload:
+        raise Invalid("A workflow's blueprint is copied when the workflow is created; it cannot be changed", code="BLUEPRINT_UNSUPPORTED",
+                      field="blueprint")
     workflow = await workflow_of(call, await auth.account(call))
     fields = _workflow_fields(payload, copy.deepcopy(workflow["options"] or {}))
     variables = {"input": {"id": workflow["id"], "lockKey": _lock_key(call), **fields}}

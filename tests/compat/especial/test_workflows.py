@@ -11,7 +11,7 @@ ONE = "/workflows/{workflow_id}"
 
 
 def workflow_body(list_id: int, **overrides) -> dict:
-    """The seed's request sample for "Create a workflow" (no blueprint)."""
+    """The seed's request sample for "Create a workflow" (no blueprint: see test_blueprints.py)."""
     return {"name": "Welcome series", "goal": "Onboard", "description": "Greets new subscribers", "trigger": "subscribed",
             "audience": {"list_id": list_id}, **overrides}
 
@@ -123,8 +123,9 @@ async def test_bad_input(client, audience):
     assert response.status_code == 422
     response = await client.post("/workflows", json=workflow_body(987654321))
     assert response.status_code in (404, 422)
-    response = await client.post("/workflows", json=workflow_body(audience.list_id, blueprint={"id": "welcome"}))
-    assert response.status_code == 422
+    response = await client.post("/workflows", json=workflow_body(audience.list_id, blueprint={"id": "no-such-blueprint"}))
+    assert response.status_code == 404  # made from blueprints in test_blueprints.py
+    assert_valid(response, "/workflows", "POST")
     workflow_id = (await create_workflow(client, audience.list_id))["id"]
     response = await client.post(f"/workflows/{workflow_id}/lock", json={"key": "short"})
     assert response.status_code == 422
