@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Mount, Route
 
 from app import doi, downloads, inbound, landing_pages, public, qr
+from app.gc_tuning import tune_for_server
 from app.graphiql import GRAPHIQL_STATIC_PREFIX, static_files
 from app import compat
 from app.graphql import GraphQLApp
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         state.session_factory = session_factory(engine)
         worker = embedded.start(settings)
         scheduler = embedded.start_scheduler(state.session_factory, settings)
+        tune_for_server()
         try:
             yield
         finally:
