@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -50,13 +50,18 @@ class Scope:
 
     @cached_property
     def read_criteria(self) -> tuple:
-        """The options that filter a statement to the readable tenants: built once per scope (a
-        request), not per statement, as building them is a good part of a small query's cost."""
-        ids = self.readable_ids
-        return (
-            with_loader_criteria(TenantScoped, lambda cls: cls.tenant_id.in_(ids), include_aliases=True),
-            with_loader_criteria(Tenant, lambda cls: cls.id.in_(ids), include_aliases=True),
-        )
+        """The options that filter a statement to the readable tenants."""
+        return _read_criteria(tuple(self.readable_ids))
+
+
+@lru_cache(maxsize=1024)
+def _read_criteria(ids: tuple[int, ...]) -> tuple:
+    """Built once per set of tenants, not per statement: building them was a good part of a small query's
+    cost, and a client's requests all read the same tenants."""
+    return (
+        with_loader_criteria(TenantScoped, lambda cls: cls.tenant_id.in_(ids), include_aliases=True),
+        with_loader_criteria(Tenant, lambda cls: cls.id.in_(ids), include_aliases=True),
+    )
 
 
 SYSTEM = Scope(roles={}, everything=True)
