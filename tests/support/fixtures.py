@@ -24,6 +24,7 @@ class Mailbox:
     """What the SMTP server received: (envelope sender, recipients, raw message bytes)."""
 
     messages: list[tuple[str, list[str], bytes]] = field(default_factory=list)
+    received_at: list[float] = field(default_factory=list)  # wall-clock time of each of `messages`
     replies: dict[str, list[str]] = field(default_factory=dict)  # address -> RCPT replies to give first
 
     def reject(self, address: str, reply: str, *, times: int = 1) -> None:
@@ -38,6 +39,7 @@ class Mailbox:
 
     async def handle_DATA(self, server, session, envelope) -> str:
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        self.received_at.append(time.time())
         return "250 OK"
 
     def to(self, address: str) -> list[bytes]:
