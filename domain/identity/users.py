@@ -203,7 +203,7 @@ async def reset_password(
 
 
 async def _by_token(session: AsyncSession, purpose: str, token: str, secret_key: str, *, field: str) -> User:
-    user_id = tokens.user_id(token)
+    user_id = tokens.subject_id(token)
     user = await session.get(User, user_id) if user_id else None
     if user is None or not tokens.verify(secret_key, purpose, token, user):
         raise Invalid("This token is not valid, or no longer is", code="INVALID_TOKEN", field=field)
@@ -231,7 +231,7 @@ async def resend_confirmation(session: AsyncSession, *, tenant_id: int, user_id:
 
 async def confirm(session: AsyncSession, *, user_id: int, confirmation: str, password: str, secret_key: str) -> User:
     """An invited user confirms its email with the mail's code, and sets its password."""
-    if tokens.user_id(confirmation) != user_id:
+    if tokens.subject_id(confirmation) != user_id:
         raise Invalid("This confirmation code is not valid, or no longer is", code="INVALID_TOKEN", field="confirmation")
     user = await _by_token(session, tokens.CONFIRM, confirmation, secret_key, field="confirmation")
     user.password_hash = hash_secret(check_password(password))

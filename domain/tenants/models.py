@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid as uuid_lib
 
-from sqlalchemy import ForeignKey, String, Uuid
+from sqlalchemy import ForeignKey, String, Uuid, false
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from domain.db import Base, BigId, IdPk, Timestamped
@@ -23,6 +23,8 @@ class Tenant(Timestamped, Base):
     portfolio_uuid: Mapped[uuid_lib.UUID | None] = mapped_column(Uuid)
     portfolio_name: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
+    # A new sub-account waiting for its owner to confirm it by mail (Especial `pending`): inactive until then.
+    awaiting_confirmation: Mapped[bool] = mapped_column(default=False, server_default=false())
     email_active: Mapped[bool] = mapped_column(default=True)
     sms_active: Mapped[bool] = mapped_column(default=True)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")

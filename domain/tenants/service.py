@@ -1,4 +1,4 @@
-"""Tenants: create, find by any of the four handles, update, delete."""
+"""Tenants: create, find by any of the four handles, update, delete. Confirming a new one: `domain.tenants.confirmation`."""
 from __future__ import annotations
 
 import uuid as uuid_lib
@@ -23,6 +23,8 @@ async def create(
         await get_or_raise(session, Tenant, parent_id, what="Parent tenant", field="parentId")
     if await _exists(session, Tenant.slug == slug):
         raise Conflict(f"A tenant with slug {slug!r} already exists", code="SLUG_TAKEN", field="slug")
+    if fields.get("awaiting_confirmation"):
+        fields["active"] = False  # until its owner confirms it
     tenant = Tenant(slug=slug, name=require_text(name, field="name"), parent_id=parent_id, uuid=uuid or uuid_lib.uuid4(), **fields)
     session.add(tenant)
     await _flush(session)
@@ -61,6 +63,8 @@ async def update(session: AsyncSession, *, tenant_id: int, changes: dict) -> Ten
     tenant = await get(session, tenant_id=tenant_id)
     if changes.get("active") is not None and changes["active"] != tenant.active:
         _require_parent_admin(session, tenant, "suspend or unsuspend")
+        if changes["active"] and tenant.awaiting_confirmation:
+            raise Invalid("This account waits for its owner to confirm it; it becomes active then", code="TENANT_NOT_CONFIRMED", field="active")
     if "slug" in changes and changes["slug"] != tenant.slug:
         check_slug(changes["slug"])
         if await _exists(session, Tenant.slug == changes["slug"]):

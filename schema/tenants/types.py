@@ -62,6 +62,7 @@ class Tenant(Node):
     uuid: UUID
     name: str
     active: bool
+    awaiting_confirmation: bool = strawberry.field(description="A new account not yet confirmed by its owner (`confirmTenant`); inactive until then.")
     email_active: bool
     sms_active: bool
     workspace_uuid: UUID | None

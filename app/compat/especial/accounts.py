@@ -8,6 +8,10 @@
   (an admin of the sub-account alone is refused, 403). A suspended account sends nothing (TENANT_INACTIVE).
 - `address`, `fax`, `phone`, `website`, `metadata` and the account owner's user id are kept in `Tenant.settings`;
   `account_owner` on creation is a user (created with its password, or an existing one) made ADMIN of the new account.
+- Without `skip_verification` a sub-account needs an `account_owner`: it is created `pending` (inactive, it sends
+  nothing and cannot be unsuspended) and its owner gets a confirmation code by mail, which `POST /accounts/{id}/confirm`
+  takes, with no credential; `POST /accounts/resend-verification-email` mails the codes again (rules in
+  `domain.tenants.confirmation`). With `skip_verification` it is active at once.
 - `lineage` is the chain of account ids from the highest one the caller can see down to the account, `/`-separated.
 - Not built, and refused with a 422 rather than ignored: usage limits, custom domains, trial and partner accounts,
   `partner_account_id`, `recursive` listings and filters. There is no logo (""), no usage limit ({}), and no override.
@@ -27,7 +31,7 @@ from app.compat.framework import Call, CompatRoute
 from domain.errors import DomainError, Invalid, NotFound
 from domain.identity.models import Role
 
-FIELDS = "id accountId name active settings createdAt updatedAt parent { accountId }"
+FIELDS = "id accountId name active awaitingConfirmation settings createdAt updatedAt parent { accountId }"
 ERRORS = "userErrors { field message code }"
 ACCOUNT = f"query EspecialAccount($id: Int!) {{ tenant(accountId: $id) {{ {FIELDS} }} }}"
 NODE = f"query EspecialOwnAccount($id: ID!) {{ node(id: $id) {{ ... on Tenant {{ {FIELDS} }} }} }}"
@@ -37,6 +41,9 @@ CHILDREN = f"""query EspecialSubAccounts($id: Int!, $first: Int!, $offset: Int!)
 CREATE = f"mutation EspecialCreateAccount($input: CreateTenantInput!) {{ createTenant(input: $input) {{ tenant {{ {FIELDS} }} {ERRORS} }} }}"
 UPDATE = f"mutation EspecialUpdateAccount($input: UpdateTenantInput!) {{ updateTenant(input: $input) {{ tenant {{ {FIELDS} }} {ERRORS} }} }}"
 DELETE = f"mutation EspecialDeleteAccount($input: DeleteInput!) {{ deleteTenant(input: $input) {{ deletedId {ERRORS} }} }}"
+SEND_CONFIRMATION = f"mutation EspecialAccountVerification($input: SendTenantConfirmationInput!) {{ sendTenantConfirmation(input: $input) {{ tenant {{ {FIELDS} }} {ERRORS} }} }}"
+CONFIRM = f"mutation EspecialConfirmAccount($input: ConfirmTenantInput!) {{ confirmTenant(input: $input) {{ tenant {{ {FIELDS} }} {ERRORS} }} }}"
+RESEND = f"mutation EspecialResendAccountVerification($input: ResendTenantConfirmationInput!) {{ resendTenantConfirmation(input: $input) {{ email {ERRORS} }} }}"
 ADD_MEMBER = f"""mutation EspecialAccountOwner($input: AddTenantMemberInput!) {{
   addTenantMember(input: $input) {{ member {{ email userId }} {ERRORS} }} }}"""
 FIELD_NAMES = {"email": "account_owner.email", "password": "account_owner.password", "name": "name"}
@@ -62,8 +69,9 @@ async def lineage(call: Call, account_id: int) -> str:
 def summary(tenant: dict, line: str) -> dict:
     settings = tenant["settings"] or {}
     owner = settings.get(OWNER)
+    status = "pending" if tenant["awaitingConfirmation"] else "active" if tenant["active"] else "suspended"
     return {
-        "id": str(tenant["accountId"]), "lineage": line, "status": "active" if tenant["active"] else "suspended", "partner": False,
+        "id": str(tenant["accountId"]), "lineage": line, "status": status, "partner": False,
         "name": tenant["name"], "account_owner": {"user_id": str(owner)} if owner else {}, "usage_limits": {},
         "created_on": shapes.unix(tenant["createdAt"]),
     }
@@ -179,23 +187,29 @@ async def create_account(call: Call) -> JSONResponse:
     if call.query.get("partner_account_id"):
         raise Invalid("Partner accounts are not supported by this server", code="UNSUPPORTED_PARTNER", field="partner_account_id")
     _not_built(body)
+    verify = not validation.boolean(call.query.get("skip_verification"), name="skip_verification")
     owner = body.get("account_owner")
+    if verify and owner is None:
+        raise Invalid("A sub-account is confirmed by its account_owner: give one, or skip_verification=true",
+                      code="ACCOUNT_OWNER_REQUIRED", field="account_owner")
     parent = await _self(call)
     slug = re.sub(r"[^a-z0-9]+", "-", body["name"].lower()).strip("-")[:40] or "account"
     settings = {name: body[name] for name in KEPT if name in body}
     tenant = (await run(call, CREATE, {"input": {"parentId": parent["id"], "slug": f"{slug}-{secrets.token_hex(4)}", "name": body["name"],
-                                                 "settings": settings}}, FIELD_NAMES))["createTenant"]["tenant"]
+                                                 "settings": settings, "awaitingConfirmation": verify}}, FIELD_NAMES))["createTenant"]["tenant"]
     email = None
     if owner is not None:
         name = " ".join(filter(None, (owner.get("first_name"), owner.get("last_name")))) or None
         try:
             member = (await run(call, ADD_MEMBER, {"input": {"tenantId": tenant["id"], "email": owner["email"], "role": "ADMIN",
                                                              "password": owner.get("password"), "name": name}}, FIELD_NAMES))["addTenantMember"]["member"]
+            tenant = await _update(call, tenant, {"settings": {**settings, OWNER: member["userId"]}})
+            if verify:
+                tenant = (await run(call, SEND_CONFIRMATION, {"input": {"id": tenant["id"]}}))["sendTenantConfirmation"]["tenant"]
         except DomainError:
-            await call.graphql(DELETE, {"input": {"id": tenant["id"]}})  # no sub-account without its owner
+            await call.graphql(DELETE, {"input": {"id": tenant["id"]}})  # no sub-account without its owner, or unconfirmable
             raise
         email = member["email"]
-        tenant = await _update(call, tenant, {"settings": {**settings, OWNER: member["userId"]}})
     data = full(tenant, f"{await lineage(call, parent['accountId'])}/{tenant['accountId']}")
     answer = {"id": data["id"], "object": "account", "data": data, "created": True, "warnings": []}
     if email:
@@ -240,14 +254,33 @@ async def unsuspend_account(call: Call) -> JSONResponse:
     return JSONResponse({"id": data["id"], "object": "account", "unsuspended": True, "data": data})
 
 
+async def confirm_account(call: Call) -> JSONResponse:
+    account_id = _path_account(call)
+    body = await json_body(call, "ConfirmAccount")
+    tenant = (await run(call, CONFIRM, {"input": {"accountId": account_id, "confirmation": body["confirmation"]}}))["confirmTenant"]["tenant"]
+    # without a credential (the owner, by the mailed code) no parent is visible: the lineage is the account alone
+    line = await lineage(call, tenant["accountId"]) if tenant["parent"] else str(tenant["accountId"])
+    data = full(tenant, line)
+    return JSONResponse({"id": data["id"], "object": "account", "data": data, "confirmed": True})
+
+
+async def resend_verification(call: Call) -> JSONResponse:
+    body = await json_body(call, "ResendVerificationEmail")
+    await run(call, RESEND, {"input": {"email": body["email"]}})
+    return JSONResponse({"object": "account", "verification_resent": True})
+
+
+# Fixed paths before `{account_id}`: Starlette tries routes in order.
 ROUTES: list[CompatRoute] = [
     CompatRoute("GET", "/accounts/self", get_self, Role.READ, "Show my account details"),
     CompatRoute("PATCH", "/accounts/self", patch_self, Role.ADMIN, "Update my account"),
     CompatRoute("GET", "/accounts", list_accounts, Role.READ, "Show all sub-accounts"),
     CompatRoute("POST", "/accounts", create_account, Role.ADMIN, "Create a sub-account"),
+    CompatRoute("POST", "/accounts/resend-verification-email", resend_verification, None, "Resend the account verification email"),
     CompatRoute("GET", "/accounts/{account_id}", get_account, Role.READ, "Show sub-account details"),
     CompatRoute("PATCH", "/accounts/{account_id}", patch_account, Role.ADMIN, "Update a sub-account"),
     CompatRoute("DELETE", "/accounts/{account_id}", delete_account, Role.ADMIN, "Delete a sub-account"),
     CompatRoute("POST", "/accounts/{account_id}/suspend", suspend_account, Role.ADMIN, "Suspend a sub-account"),
     CompatRoute("POST", "/accounts/{account_id}/unsuspend", unsuspend_account, Role.ADMIN, "Unsuspend a sub-account"),
+    CompatRoute("POST", "/accounts/{account_id}/confirm", confirm_account, None, "Confirm sub-account creation"),
 ]
