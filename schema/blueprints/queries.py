@@ -39,30 +39,20 @@ class WorkflowBlueprintOrder(enum.Enum):
 @strawberry.type(description="A shared email design of the platform's library (an Especial campaign blueprint); copy it to use it.")
 class CampaignBlueprint:
     model: strawberry.Private[service.CampaignBlueprint]
+    database_id: int
+    name: str
+    description: str | None
+    tags: list[str]
+    default_language: str
+    settings: JSON = strawberry.field(description="description, tags, thumbnail_url and the editor's `content` ({type, json}).")
+    created_at: datetime
+    updated_at: datetime
 
-    @strawberry.field
-    def database_id(self) -> int:
-        return self.model.id
-
-    @strawberry.field
-    def name(self) -> str:
-        return self.model.name
-
-    @strawberry.field
-    def description(self) -> str | None:
-        return self.model.description
-
-    @strawberry.field
-    def tags(self) -> list[str]:
-        return self.model.tags
-
-    @strawberry.field
-    def default_language(self) -> str:
-        return self.model.default_language
-
-    @strawberry.field(description="description, tags, thumbnail_url and the editor's `content` ({type, json}).")
-    def settings(self) -> JSON:
-        return self.model.settings
+    @classmethod
+    def of(cls, blueprint: service.CampaignBlueprint) -> CampaignBlueprint:
+        return cls(model=blueprint, database_id=blueprint.id, name=blueprint.name, description=blueprint.description, tags=blueprint.tags,
+                   default_language=blueprint.default_language, settings=blueprint.settings, created_at=blueprint.created_at,
+                   updated_at=blueprint.updated_at)
 
     @strawberry.field
     def parts(self) -> list[TemplatePart]:
@@ -74,79 +64,37 @@ class CampaignBlueprint:
         rendered = service.render(self.model, data=data)
         return RenderedContent(subject=rendered.subject, html=rendered.html, text=rendered.text)
 
-    @strawberry.field
-    def created_at(self) -> datetime:
-        return self.model.created_at
-
-    @strawberry.field
-    def updated_at(self) -> datetime:
-        return self.model.updated_at
-
 
 @strawberry.type(description="One step of a workflow blueprint (an Especial action blueprint) and the content it sends.")
 class ActionBlueprint:
-    model: strawberry.Private[service.ActionBlueprint]
+    external_id: str = strawberry.field(description="Its key, unique in its workflow blueprint.")
+    position: int
+    type: str
+    name: str | None
+    delay_seconds: int
+    condition: str | None
+    settings: JSON = strawberry.field(description="parent_id (its parent action's key) and the content's meta.")
+    content: CampaignBlueprint | None
 
-    @strawberry.field(description="Its key, unique in its workflow blueprint.")
-    def external_id(self) -> str:
-        return self.model.id
-
-    @strawberry.field
-    def position(self) -> int:
-        return self.model.position
-
-    @strawberry.field
-    def type(self) -> str:
-        return self.model.type
-
-    @strawberry.field
-    def name(self) -> str | None:
-        return self.model.name
-
-    @strawberry.field
-    def delay_seconds(self) -> int:
-        return self.model.delay_seconds
-
-    @strawberry.field
-    def condition(self) -> str | None:
-        return self.model.condition
-
-    @strawberry.field(description="parent_id (its parent action's key) and the content's meta.")
-    def settings(self) -> JSON:
-        return self.model.settings
-
-    @strawberry.field
-    def content(self) -> CampaignBlueprint | None:
-        return self.model.content and CampaignBlueprint(model=self.model.content)
+    @classmethod
+    def of(cls, action: service.ActionBlueprint) -> ActionBlueprint:
+        return cls(external_id=action.id, position=action.position, type=action.type, name=action.name, delay_seconds=action.delay_seconds,
+                   condition=action.condition, settings=action.settings, content=action.content and CampaignBlueprint.of(action.content))
 
 
 @strawberry.type(description="A shared workflow design of the platform's library (an Especial workflow blueprint).")
 class WorkflowBlueprint:
-    model: strawberry.Private[service.WorkflowBlueprint]
+    external_id: str = strawberry.field(description="Its key, the Especial blueprint id.")
+    name: str
+    options: JSON = strawberry.field(description="description, goal and trigger (subscribed, unsubscribed or manual).")
+    actions: list[ActionBlueprint]
+    created_at: datetime
+    updated_at: datetime
 
-    @strawberry.field(description="Its key, the Especial blueprint id.")
-    def external_id(self) -> str:
-        return self.model.id
-
-    @strawberry.field
-    def name(self) -> str:
-        return self.model.name
-
-    @strawberry.field(description="description, goal and trigger (subscribed, unsubscribed or manual).")
-    def options(self) -> JSON:
-        return self.model.options
-
-    @strawberry.field
-    def actions(self) -> list[ActionBlueprint]:
-        return [ActionBlueprint(model=a) for a in self.model.actions]
-
-    @strawberry.field
-    def created_at(self) -> datetime:
-        return self.model.created_at
-
-    @strawberry.field
-    def updated_at(self) -> datetime:
-        return self.model.updated_at
+    @classmethod
+    def of(cls, workflow: service.WorkflowBlueprint) -> WorkflowBlueprint:
+        return cls(external_id=workflow.id, name=workflow.name, options=workflow.options, actions=[ActionBlueprint.of(a) for a in workflow.actions],
+                   created_at=workflow.created_at, updated_at=workflow.updated_at)
 
 
 @strawberry.type(description="A page of campaign blueprints; totalCount counts every match.")
@@ -169,12 +117,12 @@ class BlueprintQueries:
                                   order_by: CampaignBlueprintOrder = CampaignBlueprintOrder.ID, descending: bool = False) -> CampaignBlueprintPage:
         page = await service.campaign_blueprints(info.context.session, first=first, offset=offset, name=name, tag=tag,
                                                  order_by=order_by.value, descending=descending)
-        return CampaignBlueprintPage(total_count=page.total_count, nodes=[CampaignBlueprint(model=b) for b in page.nodes])
+        return CampaignBlueprintPage(total_count=page.total_count, nodes=[CampaignBlueprint.of(b) for b in page.nodes])
 
     @strawberry.field(permission_classes=[IsAuthenticated], description="One campaign blueprint; null when the library has no such one.")
     async def campaign_blueprint(self, info: Info, database_id: int) -> CampaignBlueprint | None:
         try:
-            return CampaignBlueprint(model=await service.campaign_blueprint(info.context.session, blueprint_id=database_id))
+            return CampaignBlueprint.of(await service.campaign_blueprint(info.context.session, blueprint_id=database_id))
         except NotFound:
             return None
 
@@ -182,11 +130,11 @@ class BlueprintQueries:
     async def workflow_blueprints(self, info: Info, first: int = 50, offset: int = 0,
                                   order_by: WorkflowBlueprintOrder = WorkflowBlueprintOrder.ID, descending: bool = False) -> WorkflowBlueprintPage:
         page = await service.workflow_blueprints(info.context.session, first=first, offset=offset, order_by=order_by.value, descending=descending)
-        return WorkflowBlueprintPage(total_count=page.total_count, nodes=[WorkflowBlueprint(model=b) for b in page.nodes])
+        return WorkflowBlueprintPage(total_count=page.total_count, nodes=[WorkflowBlueprint.of(b) for b in page.nodes])
 
     @strawberry.field(permission_classes=[IsAuthenticated], description="One workflow blueprint by its key; null when the library has no such one.")
     async def workflow_blueprint(self, info: Info, external_id: str) -> WorkflowBlueprint | None:
         try:
-            return WorkflowBlueprint(model=await service.workflow_blueprint(info.context.session, blueprint_id=external_id))
+            return WorkflowBlueprint.of(await service.workflow_blueprint(info.context.session, blueprint_id=external_id))
         except NotFound:
             return None
