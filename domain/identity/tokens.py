@@ -1,9 +1,9 @@
 """Signed, expiring, single-use tokens for a user's password reset and email confirmation, and an account's confirmation.
 
 A token is `{subject id}.{expiry}.{signature}`; the signature (HMAC-SHA256, a key derived from SECRET_KEY per purpose)
-covers the subject's current state: a user's password hash and confirmation time, an account's pending flag. Using a
-token changes that state (a new argon2 hash with a new salt; the account no longer pending), so the same token never
-verifies twice, and no table is needed.
+covers the subject's current state: a user's password hash and confirmation time, an account's creation time. Using
+a user's token changes its state (a new argon2 hash with a new salt) and an account's token is taken only while the
+account is pending, so the same token never works twice, and no table is needed.
 """
 from __future__ import annotations
 

@@ -4,8 +4,8 @@
   unsuspended (`domain.tenants.service.update`) until it is confirmed. Confirming makes it active.
 - Its confirmation code goes to its admins (for an Especial sub-account: the account owner), through the platform's
   identity mail (`domain.identity.mail`), never through the account itself.
-- The code is a signed, expiring token over the account and its pending state (`domain.identity.tokens`): once the
-  account is confirmed no code for it verifies again, and no table is needed.
+- The code is a signed, expiring token over the account and its creation time (`domain.identity.tokens`); only a
+  pending account is confirmed, so a code works once, and no table is needed.
 - Confirming needs no credential: the code is the proof, and the caller then reads the account it confirmed.
   Resending is asked by address and answers the same whether or not the address owns a pending account, so it tells
   nobody which addresses do.
@@ -27,8 +27,8 @@ INVALID = "This confirmation code is not valid, or no longer is"
 
 
 def _state(tenant: Tenant) -> str:
-    # the creation second too: SQLite may give a deleted account's id to a new one
-    return f"{tenant.awaiting_confirmation}|{int(tenant.created_at.timestamp())}"
+    # its creation second: SQLite may give a deleted account's id to a new one
+    return str(int(tenant.created_at.timestamp()))
 
 
 async def _admin_emails(session: AsyncSession, tenant_id: int) -> list[str]:

@@ -223,6 +223,21 @@ def make_tenant(api: Api) -> Callable[..., Any]:
     return make
 
 
+async def messages_to(address: str) -> int:
+    """How many messages to this address were ever queued, in any tenant: what a sink can only show once delivered."""
+    from sqlalchemy import func, select
+
+    from domain.db import create_engine
+    from domain.messaging.models import Message
+
+    engine = create_engine(DATABASE_URL)
+    try:
+        async with engine.connect() as connection:
+            return (await connection.execute(select(func.count()).where(Message.recipient == address))).scalar_one()
+    finally:
+        await engine.dispose()
+
+
 async def eventually(check: Callable[[], Any], *, timeout: float = 15.0, interval: float = 0.1) -> Any:
     """Poll an async or sync check until it returns something truthy."""
     deadline = time.monotonic() + timeout
